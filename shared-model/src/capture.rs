@@ -258,7 +258,7 @@ mod tests {
         };
         assert_eq!(r.photos_url.len(), 1);
         assert!((r.effective_km().expect("km") - 1.112).abs() < 0.01);
-        let mut bad = data.clone();
+        let mut bad = data;
         bad.insert("gps_data".into(), json!({"type": "Feature"}));
         let err = parse_capture(PushTable::Reports, &bad, today()).expect_err("not a track");
         assert_eq!((err.code, err.field.as_str()), ("invalid_field", "gps_data"));

@@ -80,14 +80,14 @@ impl ReportCapture {
         errors.check(v::id("campaign_id", self.campaign_id));
         errors.check(v::event_date("report_date", self.report_date, today));
         errors.check(optional_long_text("locations_covered", self.locations_covered.as_deref()));
-        if let Some(km) = self.km_travelled {
-            if !km.is_finite() || !(0.0..=100_000.0).contains(&km) {
-                errors.check(Err(FieldError::new(
-                    "km_travelled",
-                    code::OUT_OF_RANGE,
-                    "km_travelled must be between 0 and 100000",
-                )));
-            }
+        if let Some(km) = self.km_travelled
+            && (!km.is_finite() || !(0.0..=100_000.0).contains(&km))
+        {
+            errors.check(Err(FieldError::new(
+                "km_travelled",
+                code::OUT_OF_RANGE,
+                "km_travelled must be between 0 and 100000",
+            )));
         }
         if self.photos_url.len() > MAX_PHOTOS_PER_REPORT {
             errors.check(Err(FieldError::new(
