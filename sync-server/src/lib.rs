@@ -1,1 +1,85 @@
-//! placeholder
+//! The Fleet Operations sync server: the REST API, phone sync (push, pull, photos), and the
+//! manager pages, on MySQL/MariaDB through sqlx.
+//!
+//! A library with a thin binary (`fleet-server`): `config` and `error` at the top, `db/` for
+//! queries grouped per table family, `api/` for HTTP routes, `auth/` for passwords and sessions,
+//! `accounts` and `demo` for the administrative commands. Domain types and validation rules are
+//! not here: they live in `shared-model`, which the phone app shares.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod state;
+pub mod telemetry;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use config::Config;
+pub use error::{Error, Result};
+pub use state::AppState;
+
+/// Serves the API on an already bound listener until `shutdown` resolves, then finishes the
+/// requests in flight. Tests bind port 0 and pass their own shutdown signal.
+pub async fn launch(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let app = api::router(state)
+        .layer(telemetry::request_log_layer())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    Ok(())
+}
+
+/// `fleet-server serve`: connects, migrates, binds and serves until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config) -> Result<()> {
+    let jwt_secret = config.jwt_secret()?;
+    let pool = db::connect(&config).await?;
+    db::migrate_up(&pool).await?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.listen)))?;
+    let address = listener.local_addr()?;
+    tracing::info!(url = %format!("http://{address}"), database = %config.database_url, "fleet-server is listening");
+    let state = AppState { pool: pool.clone(), config: Arc::new(config), jwt_secret };
+    launch(listener, state, shutdown_signal()).await?;
+    pool.close().await;
+    tracing::info!("fleet-server stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,12 @@
+//! HTTP: the whole route table, readable on one screen. Each part has its own `router()`.
+
+mod health;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every route the server answers.
+pub fn router(state: AppState) -> Router {
+    Router::new().merge(health::router()).with_state(state)
+}
