@@ -1,1 +1,140 @@
-//! placeholder
+//! End-to-end test support for the Fleet Operations Platform: a fresh MariaDB/MySQL database per
+//! test (dropped when the test ends) and the real server on a free port. The tests themselves live
+//! in `tests/`; the server's and the phone app's own unit tests live beside their code.
+//!
+//! The database server comes from `FLEET_TEST_DATABASE_URL` (default
+//! `mysql://root@127.0.0.1:3306`); `scripts/test` starts MariaDB when it is not running.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use sqlx::{AssertSqlSafe, Connection, Executor, MySqlConnection, MySqlPool};
+use sync_server::config::DatabaseUrl;
+use sync_server::{AppState, Config};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The database server tests make their databases on.
+pub fn server_url() -> String {
+    std::env::var("FLEET_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// A database of its own for one test, named `fleet_test_<random>`, dropped on `Drop`.
+#[derive(Debug)]
+pub struct TestDb {
+    /// The database's name.
+    pub name: String,
+    /// `mysql://.../<name>`.
+    pub url: String,
+    /// A pool on it.
+    pub pool: MySqlPool,
+}
+
+impl TestDb {
+    /// An empty database.
+    pub async fn empty() -> anyhow::Result<Self> {
+        let mut suffix = [0u8; 6];
+        getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
+        let name = format!("fleet_test_{}", hex::encode(suffix));
+        let mut admin = MySqlConnection::connect(&format!("{}/mysql", server_url())).await?;
+        admin.execute(AssertSqlSafe(format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))).await?;
+        admin.close().await?;
+        let url = format!("{}/{name}", server_url());
+        let pool = MySqlPool::connect(&url).await?;
+        Ok(TestDb { name, url, pool })
+    }
+
+    /// A database with every migration applied.
+    pub async fn migrated() -> anyhow::Result<Self> {
+        let db = Self::empty().await?;
+        sync_server::db::migrate_up(&db.pool).await?;
+        Ok(db)
+    }
+
+    /// A server configuration pointing at this database, with a throw-away data folder.
+    pub fn config(&self, data_dir: &std::path::Path) -> Config {
+        Config {
+            database_url: DatabaseUrl::new(self.url.clone()),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.to_path_buf(),
+            jwt_secret: Some(SecretString::from("test-secret-test-secret-test-secret-0123")),
+            database_max_connections: 5,
+            database_connect_timeout_secs: 5,
+            log: "warn".to_owned(),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot block on itself: drop the database
+        // from a thread with its own small runtime, and wait for it.
+        let dropper = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async move {
+                if let Ok(mut admin) = MySqlConnection::connect(&format!("{}/mysql", server_url())).await {
+                    let _ = admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`"))).await;
+                    let _ = admin.close().await;
+                }
+            });
+        });
+        let _ = dropper.join();
+    }
+}
+
+/// The real server on a free port of 127.0.0.1, stopped on `Drop` (or by [`TestServer::stop`]).
+#[derive(Debug)]
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<sync_server::Result<()>>>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts the server on `db` (which must be migrated).
+    pub async fn start(db: &TestDb) -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let config = db.config(data_dir.path());
+        let jwt_secret = config.jwt_secret()?;
+        let state = AppState { pool: db.pool.clone(), config: Arc::new(config), jwt_secret };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(sync_server::launch(listener, state, async {
+            let _ = rx.await;
+        }));
+        Ok(TestServer { base_url, shutdown: Some(tx), task: Some(task), _data_dir: data_dir })
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Asks the server to stop and waits until it has finished its requests.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await??;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
