@@ -44,12 +44,12 @@ pub async fn launch(
 
 /// `fleet-server serve`: connects, migrates, binds and serves until SIGTERM or Ctrl-C.
 pub async fn serve(config: Config) -> Result<()> {
-    let jwt_secret = config.jwt_secret()?;
     let pool = db::connect(&config).await?;
     db::migrate_up(&pool).await?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", config.listen)))?;
+    let jwt_secret = config.jwt_secret()?;
     let address = listener.local_addr()?;
     tracing::info!(url = %format!("http://{address}"), database = %config.database_url, "fleet-server is listening");
     let state = AppState { pool: pool.clone(), config: Arc::new(config), jwt_secret };

@@ -42,7 +42,11 @@ impl TestDb {
         getrandom::fill(&mut suffix).map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
         let name = format!("fleet_test_{}", hex::encode(suffix));
         let mut admin = MySqlConnection::connect(&format!("{}/mysql", server_url())).await?;
-        admin.execute(AssertSqlSafe(format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))).await?;
+        admin
+            .execute(AssertSqlSafe(format!(
+                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )))
+            .await?;
         admin.close().await?;
         let url = format!("{}/{name}", server_url());
         let pool = MySqlPool::connect(&url).await?;

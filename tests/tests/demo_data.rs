@@ -107,15 +107,22 @@ async fn second_tenants_are_linked_to_different_rows() -> anyhow::Result<()> {
 async fn seeding_twice_adds_nothing() -> anyhow::Result<()> {
     let db = TestDb::migrated().await?;
     demo::seed(&db.pool).await?;
-    let tables = ["clients", "projects", "campaigns", "vendors", "vehicles", "drivers", "promoters", "invoices", "users"];
+    let tables =
+        ["clients", "projects", "campaigns", "vendors", "vehicles", "drivers", "promoters", "invoices", "users"];
     let mut before = Vec::new();
     for table in tables {
-        before.push(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&db.pool).await?);
+        before.push(
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&db.pool)
+                .await?,
+        );
     }
     let again = demo::seed(&db.pool).await?;
     assert_eq!(again.total(), 0, "{again:?}");
     for (table, count_before) in tables.iter().zip(before) {
-        let after: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&db.pool).await?;
+        let after: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&db.pool)
+            .await?;
         assert_eq!(after, count_before, "{table}");
     }
     Ok(())

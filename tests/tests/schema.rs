@@ -22,77 +22,196 @@ enum Seed {
 }
 
 const ROLES: &[&str] = &[
-    "admin", "client_servicing", "operations_manager", "accounts", "vendor", "client", "sales", "purchase",
-    "operator", "driver", "promoter", "anchor", "vehicle_manager", "godown_manager",
+    "admin",
+    "client_servicing",
+    "operations_manager",
+    "accounts",
+    "vendor",
+    "client",
+    "sales",
+    "purchase",
+    "operator",
+    "driver",
+    "promoter",
+    "anchor",
+    "vehicle_manager",
+    "godown_manager",
 ];
 
 /// Every table and column of the seed (the common fields are checked for every table apart).
 fn seed_tables() -> Vec<(&'static str, Vec<(&'static str, Seed)>)> {
     use Seed::*;
     vec![
-        ("users", vec![
-            ("email", String(255)), ("name", String(255)), ("phone", String(20)), ("password_hash", String(255)),
-            ("password_hint", String(255)), ("role", Enum(ROLES)), ("vendor_id", Integer),
-            // DESIGN.md decision 3: the links that scope drivers, promoters and clients.
-            ("driver_id", Integer), ("promoter_id", Integer), ("client_id", Integer),
-        ]),
-        ("clients", vec![
-            ("name", String(255)), ("company", String(255)), ("email", String(255)), ("phone", String(20)),
-            ("address", Text), ("contact_person", String(255)),
-        ]),
-        ("projects", vec![
-            ("name", String(255)), ("description", Text), ("client_id", Integer), ("budget", Money),
-            ("start_date", Date), ("end_date", Date), ("status", String(50)), ("assigned_cs", String(255)),
-        ]),
-        ("campaigns", vec![
-            ("name", String(255)), ("description", Text), ("project_id", Integer),
-            ("campaign_type", Enum(&["l_shape", "btl", "roadshow", "sampling", "other"])),
-            ("status", Enum(&["planning", "upcoming", "running", "hold", "completed", "cancelled"])),
-            ("start_date", Date), ("end_date", Date), ("budget", Money), ("locations", Text),
-        ]),
-        ("vendors", vec![
-            ("name", String(255)), ("company", String(255)), ("email", String(255)), ("phone", String(20)),
-            ("address", Text), ("contact_person", String(255)),
-        ]),
-        ("vehicles", vec![
-            ("vehicle_number", String(50)), ("vehicle_type", String(100)), ("capacity", String(100)),
-            ("vendor_id", Integer), ("rc_validity", Date), ("insurance_validity", Date), ("permit_validity", Date),
-        ]),
-        ("drivers", vec![
-            ("name", String(255)), ("phone", String(20)), ("email", String(255)), ("license_number", String(100)),
-            ("license_validity", Date), ("vendor_id", Integer), ("vehicle_id", Integer),
-        ]),
-        ("promoters", vec![
-            ("name", String(255)), ("phone", String(20)), ("email", String(255)), ("specialty", String(255)),
-            ("language", String(100)),
-        ]),
-        ("promoter_activities", vec![
-            ("promoter_id", Integer), ("promoter_name", String(255)), ("campaign_id", Integer),
-            ("village_name", String(255)), ("activity_date", Date), ("people_attended", Integer),
-            ("activity_count", Integer), ("before_image", String(500)), ("during_image", String(500)),
-            ("after_image", String(500)), ("specialty", String(255)), ("language", String(100)), ("remarks", Text),
-            ("created_by_id", Integer),
-        ]),
-        ("expenses", vec![
-            ("campaign_id", Integer), ("driver_id", Integer), ("expense_type", String(100)), ("amount", Money),
-            ("description", Text), ("bill_url", String(500)), ("bill_image", String(500)),
-            ("status", Enum(&["pending", "approved", "rejected"])), ("submitted_date", Date), ("approved_date", Date),
-        ]),
-        ("invoices", vec![
-            ("invoice_number", String(100)), ("invoice_file", String(500)), ("amount", Money), ("invoice_date", Date),
-            ("status", Enum(&["pending", "submitted", "approved", "rejected", "paid"])), ("vendor_id", Integer),
-            ("campaign_id", Integer),
-        ]),
-        ("payments", vec![
-            ("amount", Money), ("payment_date", Date),
-            ("status", Enum(&["pending", "processing", "completed", "failed"])),
-            ("payment_method", Enum(&["bank_transfer", "cheque", "upi", "cash", "other"])),
-            ("transaction_reference", String(255)), ("remarks", Text), ("invoice_id", Integer), ("vendor_id", Integer),
-        ]),
-        ("reports", vec![
-            ("campaign_id", Integer), ("report_date", Date), ("locations_covered", Text), ("km_travelled", Float),
-            ("photos_url", Text), ("gps_data", Text), ("notes", Text),
-        ]),
+        (
+            "users",
+            vec![
+                ("email", String(255)),
+                ("name", String(255)),
+                ("phone", String(20)),
+                ("password_hash", String(255)),
+                ("password_hint", String(255)),
+                ("role", Enum(ROLES)),
+                ("vendor_id", Integer),
+                // DESIGN.md decision 3: the links that scope drivers, promoters and clients.
+                ("driver_id", Integer),
+                ("promoter_id", Integer),
+                ("client_id", Integer),
+            ],
+        ),
+        (
+            "clients",
+            vec![
+                ("name", String(255)),
+                ("company", String(255)),
+                ("email", String(255)),
+                ("phone", String(20)),
+                ("address", Text),
+                ("contact_person", String(255)),
+            ],
+        ),
+        (
+            "projects",
+            vec![
+                ("name", String(255)),
+                ("description", Text),
+                ("client_id", Integer),
+                ("budget", Money),
+                ("start_date", Date),
+                ("end_date", Date),
+                ("status", String(50)),
+                ("assigned_cs", String(255)),
+            ],
+        ),
+        (
+            "campaigns",
+            vec![
+                ("name", String(255)),
+                ("description", Text),
+                ("project_id", Integer),
+                ("campaign_type", Enum(&["l_shape", "btl", "roadshow", "sampling", "other"])),
+                ("status", Enum(&["planning", "upcoming", "running", "hold", "completed", "cancelled"])),
+                ("start_date", Date),
+                ("end_date", Date),
+                ("budget", Money),
+                ("locations", Text),
+            ],
+        ),
+        (
+            "vendors",
+            vec![
+                ("name", String(255)),
+                ("company", String(255)),
+                ("email", String(255)),
+                ("phone", String(20)),
+                ("address", Text),
+                ("contact_person", String(255)),
+            ],
+        ),
+        (
+            "vehicles",
+            vec![
+                ("vehicle_number", String(50)),
+                ("vehicle_type", String(100)),
+                ("capacity", String(100)),
+                ("vendor_id", Integer),
+                ("rc_validity", Date),
+                ("insurance_validity", Date),
+                ("permit_validity", Date),
+            ],
+        ),
+        (
+            "drivers",
+            vec![
+                ("name", String(255)),
+                ("phone", String(20)),
+                ("email", String(255)),
+                ("license_number", String(100)),
+                ("license_validity", Date),
+                ("vendor_id", Integer),
+                ("vehicle_id", Integer),
+            ],
+        ),
+        (
+            "promoters",
+            vec![
+                ("name", String(255)),
+                ("phone", String(20)),
+                ("email", String(255)),
+                ("specialty", String(255)),
+                ("language", String(100)),
+            ],
+        ),
+        (
+            "promoter_activities",
+            vec![
+                ("promoter_id", Integer),
+                ("promoter_name", String(255)),
+                ("campaign_id", Integer),
+                ("village_name", String(255)),
+                ("activity_date", Date),
+                ("people_attended", Integer),
+                ("activity_count", Integer),
+                ("before_image", String(500)),
+                ("during_image", String(500)),
+                ("after_image", String(500)),
+                ("specialty", String(255)),
+                ("language", String(100)),
+                ("remarks", Text),
+                ("created_by_id", Integer),
+            ],
+        ),
+        (
+            "expenses",
+            vec![
+                ("campaign_id", Integer),
+                ("driver_id", Integer),
+                ("expense_type", String(100)),
+                ("amount", Money),
+                ("description", Text),
+                ("bill_url", String(500)),
+                ("bill_image", String(500)),
+                ("status", Enum(&["pending", "approved", "rejected"])),
+                ("submitted_date", Date),
+                ("approved_date", Date),
+            ],
+        ),
+        (
+            "invoices",
+            vec![
+                ("invoice_number", String(100)),
+                ("invoice_file", String(500)),
+                ("amount", Money),
+                ("invoice_date", Date),
+                ("status", Enum(&["pending", "submitted", "approved", "rejected", "paid"])),
+                ("vendor_id", Integer),
+                ("campaign_id", Integer),
+            ],
+        ),
+        (
+            "payments",
+            vec![
+                ("amount", Money),
+                ("payment_date", Date),
+                ("status", Enum(&["pending", "processing", "completed", "failed"])),
+                ("payment_method", Enum(&["bank_transfer", "cheque", "upi", "cash", "other"])),
+                ("transaction_reference", String(255)),
+                ("remarks", Text),
+                ("invoice_id", Integer),
+                ("vendor_id", Integer),
+            ],
+        ),
+        (
+            "reports",
+            vec![
+                ("campaign_id", Integer),
+                ("report_date", Date),
+                ("locations_covered", Text),
+                ("km_travelled", Float),
+                ("photos_url", Text),
+                ("gps_data", Text),
+                ("notes", Text),
+            ],
+        ),
     ]
 }
 
@@ -244,7 +363,9 @@ async fn check_seed_schema(pool: &MySqlPool) -> anyhow::Result<()> {
         match found.get(&((*table).to_owned(), (*column).to_owned())) {
             None => problems.push(format!("no foreign key on {table}.{column}")),
             Some((rt, rule)) if rt != referenced || !rules.contains(&rule.as_str()) => {
-                problems.push(format!("{table}.{column} references {rt} ON DELETE {rule}, expected {referenced} {rules:?}"));
+                problems.push(format!(
+                    "{table}.{column} references {rt} ON DELETE {rule}, expected {referenced} {rules:?}"
+                ));
             }
             Some(_) => {}
         }
@@ -288,8 +409,15 @@ async fn the_sync_design_tables_exist() -> anyhow::Result<()> {
     let db = TestDb::migrated().await?;
     let tables = table_names(&db.pool).await?;
     for table in [
-        "change_feed", "sync_sequences", "sync_mutations", "sync_conflicts", "devices", "media_objects",
-        "media_uploads", "auth_sessions", "refresh_tokens",
+        "change_feed",
+        "sync_sequences",
+        "sync_mutations",
+        "sync_conflicts",
+        "devices",
+        "media_objects",
+        "media_uploads",
+        "auth_sessions",
+        "refresh_tokens",
     ] {
         assert!(tables.contains(table), "{table} missing from {tables:?}");
     }
@@ -332,7 +460,8 @@ async fn foreign_keys_act_as_the_seed_says() -> anyhow::Result<()> {
     sync_server::demo::seed(&db.pool).await?;
     // Hard-deleting a vendor (never done by the app, which soft-deletes) cascades to its invoices
     // and sets its vehicles' and drivers' vendor to NULL.
-    let vendor: i64 = sqlx::query_scalar("SELECT vendor_id FROM invoices ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
+    let vendor: i64 =
+        sqlx::query_scalar("SELECT vendor_id FROM invoices ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
     let vehicles_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vehicles WHERE vendor_id = ?")
         .bind(vendor)
         .fetch_one(&db.pool)
@@ -340,10 +469,13 @@ async fn foreign_keys_act_as_the_seed_says() -> anyhow::Result<()> {
     assert!(vehicles_before > 0);
     sqlx::query("UPDATE users SET vendor_id = NULL WHERE vendor_id = ?").bind(vendor).execute(&db.pool).await?;
     sqlx::query("DELETE FROM vendors WHERE id = ?").bind(vendor).execute(&db.pool).await?;
-    let invoices: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE vendor_id = ?").bind(vendor).fetch_one(&db.pool).await?;
+    let invoices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE vendor_id = ?")
+        .bind(vendor)
+        .fetch_one(&db.pool)
+        .await?;
     assert_eq!(invoices, 0, "invoices cascade");
-    let orphaned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM vehicles WHERE vendor_id IS NULL").fetch_one(&db.pool).await?;
+    let orphaned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM vehicles WHERE vendor_id IS NULL").fetch_one(&db.pool).await?;
     assert_eq!(orphaned, vehicles_before, "vehicles keep existing with no vendor");
     Ok(())
 }
