@@ -21,9 +21,9 @@ fn driver(email: &str, driver_id: i64) -> UserFields {
     }
 }
 
-fn conflict_code(result: sync_server::Result<i64>) -> Option<&'static str> {
+fn conflict_code(result: &sync_server::Result<i64>) -> Option<&'static str> {
     match result {
-        Err(Error::Conflict { code, .. }) => Some(code),
+        Err(Error::Conflict { code, .. }) => Some(*code),
         _ => None,
     }
 }
@@ -32,7 +32,7 @@ fn conflict_code(result: sync_server::Result<i64>) -> Option<&'static str> {
 async fn a_link_to_a_missing_driver_row_is_a_conflict_naming_the_link() -> anyhow::Result<()> {
     let db = TestDb::migrated().await?;
     let result = create_user(&db.pool, &driver("suresh@demo.test", 999), "a-long-password").await;
-    assert_eq!(conflict_code(result), Some("link_not_found"));
+    assert_eq!(conflict_code(&result), Some("link_not_found"));
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await?;
     assert_eq!(users, 0, "nothing was stored");
     Ok(())
@@ -44,7 +44,7 @@ async fn a_second_account_with_the_same_email_is_refused() -> anyhow::Result<()>
     sync_server::demo::seed(&db.pool).await?;
     let driver_id: i64 = sqlx::query_scalar("SELECT id FROM drivers ORDER BY id LIMIT 1").fetch_one(&db.pool).await?;
     let result = create_user(&db.pool, &driver("driver@demo.test", driver_id), "a-long-password").await;
-    assert_eq!(conflict_code(result), Some("email_taken"));
+    assert_eq!(conflict_code(&result), Some("email_taken"));
     let id = create_user(&db.pool, &driver("suresh@demo.test", driver_id), "a-long-password").await?;
     assert!(id > 0);
     Ok(())
