@@ -266,12 +266,22 @@ pub enum MediaState {
     Missing,
 }
 
-/// `GET /api/v1/media/{sha256}/status`, and the answers of uploads.
+/// `GET /api/v1/media/{sha256}/status`: always says how many bytes arrived (0 when missing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaStatus {
     /// How much the server has.
     pub state: MediaState,
     /// Bytes received so far.
+    pub received: u64,
+}
+
+/// The answer to `PUT /api/v1/media/{sha256}`: `200 {"state":"complete"}` or
+/// `202 {"state":"partial","received":M}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadAnswer {
+    /// Complete or partial.
+    pub state: MediaState,
+    /// For a partial upload: where to send more from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<u64>,
 }
@@ -356,7 +366,11 @@ mod tests {
     fn media_status_and_session_shapes() {
         let status: MediaStatus =
             serde_json::from_value(json!({"state": "partial", "received": 12345})).expect("parse");
-        assert_eq!(status, MediaStatus { state: MediaState::Partial, received: Some(12345) });
+        assert_eq!(status, MediaStatus { state: MediaState::Partial, received: 12345 });
+        let missing = MediaStatus { state: MediaState::Missing, received: 0 };
+        assert_eq!(serde_json::to_value(missing).expect("json"), json!({"state": "missing", "received": 0}));
+        let done = UploadAnswer { state: MediaState::Complete, received: None };
+        assert_eq!(serde_json::to_value(done).expect("json"), json!({"state": "complete"}));
         let session: SessionResponse = serde_json::from_value(json!({
             "access_token": "a", "refresh_token": "r", "expires_in": 900,
             "user": {"id": 7, "name": "Ravi", "email": "ravi@demo.test", "role": "driver",

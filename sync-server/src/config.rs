@@ -113,6 +113,11 @@ impl Config {
         let path = self.data_dir.join("jwt-secret");
         match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().len() >= 32 => return Ok(text.trim().to_owned().into()),
+            // Empty: another server is writing it this very moment.
+            Ok(text) if text.is_empty() => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                return self.jwt_secret();
+            }
             Ok(_) => return Err(Error::Config(format!("{} is too short to be a JWT secret", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
@@ -150,8 +155,17 @@ fn one_line_figment_error(error: &figment::Error) -> String {
         let key = e.path.join(".");
         // Never echo a value back: it may be a secret.
         let kind = match &e.kind {
-            figment::error::Kind::InvalidType(actual, expected) => format!("expected {expected}, found {actual}"),
+            // `actual` would show the value itself, which may be a secret.
+            figment::error::Kind::InvalidType(_, expected) => format!("expected {expected}"),
             figment::error::Kind::InvalidValue(_, expected) => format!("expected {expected}"),
+            // A parse error quotes the offending line, which may hold a secret: keep only the
+            // lines that say where and what, not the quoted source.
+            figment::error::Kind::Message(message) => message
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.contains('|'))
+                .collect::<Vec<_>>()
+                .join(": "),
             other => other.to_string(),
         };
         let source = e.metadata.as_ref().map(|m| m.name.to_string()).unwrap_or_default();
@@ -267,6 +281,20 @@ mod tests {
         std::fs::write(&path, "listn = \"127.0.0.1:9191\"\n").expect("write");
         let err = Config::load(Some(&path)).expect_err("typo");
         assert!(err.to_string().contains("listn"), "{err}");
+    }
+
+    #[test]
+    fn a_mistyped_secret_is_not_echoed_in_the_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("fleet.toml");
+        std::fs::write(&path, "jwt_secret = 987654321098765\n").expect("write");
+        let err = Config::load(Some(&path)).expect_err("a number is not a secret").to_string();
+        assert!(err.contains("jwt_secret"), "{err}");
+        assert!(!err.contains("98765432"), "{err}");
+        std::fs::write(&path, "jwt_secret = 98765432109876543210987654321098765\n").expect("write");
+        let err = Config::load(Some(&path)).expect_err("too large to parse").to_string();
+        assert!(err.contains("line 1"), "{err}");
+        assert!(!err.contains("98765432"), "{err}");
     }
 
     #[test]

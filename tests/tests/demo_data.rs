@@ -127,3 +127,27 @@ async fn seeding_twice_adds_nothing() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn demo_rows_phones_pull_are_in_the_change_feed_in_order() -> anyhow::Result<()> {
+    let db = TestDb::migrated().await?;
+    demo::seed(&db.pool).await?;
+    // 8 campaigns + 10 vehicles + 12 drivers + 6 promoters, and one campaign change per placeholder invoice.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM change_feed").await?, 8 + 10 + 12 + 6 + 12);
+    assert_eq!(count(&db, "SELECT MIN(seq) FROM change_feed").await?, 1);
+    assert_eq!(count(&db, "SELECT MAX(seq) FROM change_feed").await?, 48);
+    assert_eq!(count(&db, "SELECT value FROM sync_sequences WHERE name = 'change_feed'").await?, 48);
+    let unknown = count(
+        &db,
+        "SELECT COUNT(*) FROM change_feed f WHERE NOT (
+            (f.table_name = 'campaigns' AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = f.row_id))
+         OR (f.table_name = 'vehicles' AND EXISTS (SELECT 1 FROM vehicles v WHERE v.id = f.row_id))
+         OR (f.table_name = 'drivers' AND EXISTS (SELECT 1 FROM drivers d WHERE d.id = f.row_id))
+         OR (f.table_name = 'promoters' AND EXISTS (SELECT 1 FROM promoters p WHERE p.id = f.row_id)))",
+    )
+    .await?;
+    assert_eq!(unknown, 0, "every feed entry names an existing row");
+    demo::seed(&db.pool).await?;
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM change_feed").await?, 48, "a second run records nothing");
+    Ok(())
+}

@@ -3,7 +3,9 @@
 use shared_model::tables::{InvoiceFields, PLACEHOLDER_PREFIX};
 use sqlx::MySqlConnection;
 
-use super::inserted_id;
+use shared_model::protocol::{Op, PullTable};
+
+use super::{feed, inserted_id};
 use crate::error::{Error, Result, ResultExt};
 
 /// The invoice number of the placeholder that links `vendor_id` to `campaign_id`.
@@ -12,6 +14,9 @@ pub fn placeholder_number(campaign_id: i64, vendor_id: i64) -> String {
 }
 
 /// Inserts an invoice; returns its id. An invoice number already in use is a 409.
+///
+/// An invoice links its vendor to its campaign, and so decides which drivers see the campaign:
+/// the campaign is recorded in the change feed, so that those drivers' next pull brings it.
 pub async fn insert_invoice(conn: &mut MySqlConnection, i: &InvoiceFields) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO invoices (invoice_number, invoice_file, amount, invoice_date, status, vendor_id, campaign_id)
@@ -24,13 +29,17 @@ pub async fn insert_invoice(conn: &mut MySqlConnection, i: &InvoiceFields) -> Re
     .bind(i.status.as_str())
     .bind(i.vendor_id)
     .bind(i.campaign_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .on_constraint("uq_invoices_invoice_number", || Error::Conflict {
         code: "invoice_number_taken",
         message: format!("An invoice numbered {} already exists.", i.invoice_number),
     })?;
-    inserted_id(&result)
+    let id = inserted_id(&result)?;
+    if let Some(campaign_id) = i.campaign_id {
+        feed::record(conn, PullTable::Campaigns, campaign_id, None, Op::Upsert).await?;
+    }
+    Ok(id)
 }
 
 /// The id of the invoice with this number, active or not.

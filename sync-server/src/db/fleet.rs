@@ -3,7 +3,9 @@
 use shared_model::tables::{DriverFields, PromoterFields, VehicleFields, VendorFields};
 use sqlx::MySqlConnection;
 
-use super::inserted_id;
+use shared_model::protocol::{Op, PullTable};
+
+use super::{feed, inserted_id};
 use crate::error::{Error, Result, ResultExt};
 
 /// Inserts a vendor; returns its id.
@@ -30,7 +32,7 @@ pub async fn vendor_id_by_name(conn: &mut MySqlConnection, name: &str) -> Result
         .await?)
 }
 
-/// Inserts a vehicle; returns its id. A registration number already in use is a 409.
+/// Inserts a vehicle and records it in the change feed; returns its id. A registration number already in use is a 409.
 pub async fn insert_vehicle(conn: &mut MySqlConnection, v: &VehicleFields) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO vehicles (vehicle_number, vehicle_type, capacity, vendor_id, rc_validity, insurance_validity, permit_validity)
@@ -43,13 +45,15 @@ pub async fn insert_vehicle(conn: &mut MySqlConnection, v: &VehicleFields) -> Re
     .bind(v.rc_validity)
     .bind(v.insurance_validity)
     .bind(v.permit_validity)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .on_constraint("uq_vehicles_vehicle_number", || Error::Conflict {
         code: "vehicle_number_taken",
         message: format!("A vehicle numbered {} already exists.", v.vehicle_number),
     })?;
-    inserted_id(&result)
+    let id = inserted_id(&result)?;
+    feed::record(conn, PullTable::Vehicles, id, None, Op::Upsert).await?;
+    Ok(id)
 }
 
 /// The id of the vehicle with this registration number, active or not.
@@ -57,7 +61,7 @@ pub async fn vehicle_id_by_number(conn: &mut MySqlConnection, number: &str) -> R
     Ok(sqlx::query_scalar("SELECT id FROM vehicles WHERE vehicle_number = ?").bind(number).fetch_optional(conn).await?)
 }
 
-/// Inserts a driver; returns its id.
+/// Inserts a driver and records it in the change feed; returns its id.
 pub async fn insert_driver(conn: &mut MySqlConnection, d: &DriverFields) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO drivers (name, phone, email, license_number, license_validity, vendor_id, vehicle_id)
@@ -70,9 +74,11 @@ pub async fn insert_driver(conn: &mut MySqlConnection, d: &DriverFields) -> Resu
     .bind(d.license_validity)
     .bind(d.vendor_id)
     .bind(d.vehicle_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    inserted_id(&result)
+    let id = inserted_id(&result)?;
+    feed::record(conn, PullTable::Drivers, id, None, Op::Upsert).await?;
+    Ok(id)
 }
 
 /// The id of the active driver with this licence number.
@@ -83,7 +89,7 @@ pub async fn driver_id_by_license(conn: &mut MySqlConnection, license_number: &s
         .await?)
 }
 
-/// Inserts a promoter; returns its id.
+/// Inserts a promoter and records it in the change feed; returns its id.
 pub async fn insert_promoter(conn: &mut MySqlConnection, p: &PromoterFields) -> Result<i64> {
     let result = sqlx::query("INSERT INTO promoters (name, phone, email, specialty, language) VALUES (?, ?, ?, ?, ?)")
         .bind(&p.name)
@@ -91,9 +97,11 @@ pub async fn insert_promoter(conn: &mut MySqlConnection, p: &PromoterFields) -> 
         .bind(&p.email)
         .bind(&p.specialty)
         .bind(&p.language)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    inserted_id(&result)
+    let id = inserted_id(&result)?;
+    feed::record(conn, PullTable::Promoters, id, None, Op::Upsert).await?;
+    Ok(id)
 }
 
 /// The id of the active promoter with this email.

@@ -1,6 +1,7 @@
 //! The database: connecting, migrating, and the queries, grouped per table family. Query
 //! functions take `&mut MySqlConnection` so they run inside the caller's transaction.
 
+pub mod feed;
 pub mod finance;
 pub mod fleet;
 pub mod organisation;

@@ -3,7 +3,9 @@
 use shared_model::tables::{CampaignFields, ClientFields, ProjectFields};
 use sqlx::MySqlConnection;
 
-use super::inserted_id;
+use shared_model::protocol::{Op, PullTable};
+
+use super::{feed, inserted_id};
 use crate::error::Result;
 
 /// Inserts a client; returns its id.
@@ -60,7 +62,7 @@ pub async fn project_id_by_name(conn: &mut MySqlConnection, client_id: i64, name
     .await?)
 }
 
-/// Inserts a campaign; returns its id.
+/// Inserts a campaign and records it in the change feed; returns its id.
 pub async fn insert_campaign(conn: &mut MySqlConnection, c: &CampaignFields) -> Result<i64> {
     let result = sqlx::query(
         "INSERT INTO campaigns (name, description, project_id, campaign_type, status, start_date, end_date, budget, locations)
@@ -75,9 +77,11 @@ pub async fn insert_campaign(conn: &mut MySqlConnection, c: &CampaignFields) -> 
     .bind(c.end_date)
     .bind(c.budget.map(|m| m.get()))
     .bind(&c.locations)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    inserted_id(&result)
+    let id = inserted_id(&result)?;
+    feed::record(conn, PullTable::Campaigns, id, None, Op::Upsert).await?;
+    Ok(id)
 }
 
 /// The id of the project's active campaign with this name.

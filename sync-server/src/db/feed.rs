@@ -1,0 +1,44 @@
+//! The change feed (DESIGN.md decision 5): every write to a table phones pull records a change in
+//! the same transaction, numbered from `sync_sequences`.
+//!
+//! The number is taken with `UPDATE ... SET value = LAST_INSERT_ID(value + 1)`, which keeps the
+//! counter row locked until the writing transaction ends. A second writer waits at that statement
+//! until the first commits, so numbers become visible in the order they were handed out and a
+//! pull cursor (`seq > cursor`) never skips a committed change. Call [`record`] as the last
+//! statement before commit, to hold the lock briefly.
+
+use shared_model::protocol::{Op, PullTable};
+use sqlx::MySqlConnection;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// Records that a row of a pulled table changed; returns its feed number.
+pub async fn record(
+    conn: &mut MySqlConnection,
+    table: PullTable,
+    row_id: i64,
+    row_uuid: Option<Uuid>,
+    op: Op,
+) -> Result<i64> {
+    let taken = sqlx::query("UPDATE sync_sequences SET value = LAST_INSERT_ID(value + 1) WHERE name = 'change_feed'")
+        .execute(&mut *conn)
+        .await?;
+    if taken.rows_affected() != 1 {
+        return Err(Error::Other(anyhow::anyhow!("the change_feed sequence row is missing")));
+    }
+    let seq = i64::try_from(taken.last_insert_id()).map_err(|e| Error::Other(e.into()))?;
+    let op = match op {
+        Op::Upsert => "upsert",
+        Op::Delete => "delete",
+    };
+    sqlx::query("INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op) VALUES (?, ?, ?, ?, ?)")
+        .bind(seq)
+        .bind(table.as_str())
+        .bind(row_id)
+        .bind(row_uuid)
+        .bind(op)
+        .execute(&mut *conn)
+        .await?;
+    Ok(seq)
+}
