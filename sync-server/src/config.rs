@@ -115,7 +115,7 @@ impl Config {
             Ok(text) if text.trim().len() >= 32 => return Ok(text.trim().to_owned().into()),
             // Empty: another server is writing it this very moment.
             Ok(text) if text.is_empty() => {
-                std::thread::sleep(std::time::Duration::from_millis(50));
+                std::thread::sleep(Duration::from_millis(50));
                 return self.jwt_secret();
             }
             Ok(_) => return Err(Error::Config(format!("{} is too short to be a JWT secret", path.display()))),
