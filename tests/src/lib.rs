@@ -81,15 +81,30 @@ impl Drop for TestDb {
         // from a thread with its own small runtime, and wait for it.
         let dropper = std::thread::spawn(move || {
             let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-            runtime.block_on(async move {
-                if let Ok(mut admin) = MySqlConnection::connect(&format!("{}/mysql", server_url())).await {
-                    let _ = admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`"))).await;
-                    let _ = admin.close().await;
-                }
-            });
+            runtime.block_on(drop_database(&name));
         });
         let _ = dropper.join();
     }
+}
+
+/// Drops a test database. The test's own pool may still hold connections in it, even one inside a
+/// transaction whose rollback never ran because the test ended first; such a connection holds
+/// metadata locks that would make `DROP DATABASE` wait forever. They are closed first.
+async fn drop_database(name: &str) {
+    let Ok(mut admin) = MySqlConnection::connect(&format!("{}/mysql", server_url())).await else { return };
+    let _ = admin.execute("SET SESSION lock_wait_timeout = 20").await;
+    let holders: Vec<u64> = sqlx::query_scalar(
+        "SELECT CAST(id AS UNSIGNED) FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()",
+    )
+    .bind(name)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    for id in holders {
+        let _ = admin.execute(AssertSqlSafe(format!("KILL CONNECTION {id}"))).await;
+    }
+    let _ = admin.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS `{name}`"))).await;
+    let _ = admin.close().await;
 }
 
 /// The real server on a free port of 127.0.0.1, stopped on `Drop` (or by [`TestServer::stop`]).
