@@ -3,7 +3,7 @@
 //! message and the code.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use shared_model::error::codes;
 use shared_model::validate::FieldErrors;
@@ -39,6 +39,23 @@ pub enum Error {
         /// For people.
         message: String,
     },
+    /// No valid credentials (401), with a stable code.
+    #[error("{message}")]
+    Unauthorized {
+        /// `unauthorized`, `invalid_credentials` or `session_revoked`.
+        code: &'static str,
+        /// For people.
+        message: String,
+    },
+    /// The role may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins (429); try again after this many seconds.
+    #[error("too many attempts; retry after {retry_after_secs} s")]
+    TooManyAttempts {
+        /// Seconds until a new attempt is counted.
+        retry_after_secs: u64,
+    },
     /// No such row, or not one the user may see (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -73,6 +90,9 @@ impl Error {
         match self {
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -89,9 +109,15 @@ impl Error {
     fn info(&self) -> ErrorInfo {
         match self {
             Error::Validation(errors) => ErrorInfo::validation(errors),
-            Error::BadRequest { code, message } | Error::Conflict { code, message } => {
-                ErrorInfo::new(code, message.clone())
-            }
+            Error::BadRequest { code, message }
+            | Error::Conflict { code, message }
+            | Error::Unauthorized { code, message } => ErrorInfo::new(code, message.clone()),
+            Error::Forbidden(message) => ErrorInfo::new(codes::FORBIDDEN, message.clone()),
+            Error::TooManyAttempts { retry_after_secs } => ErrorInfo::new(
+                codes::TOO_MANY_ATTEMPTS,
+                format!("Too many failed sign-ins. Try again in {} minutes.", retry_after_secs.div_ceil(60)),
+            )
+            .with_details(serde_json::json!({ "retry_after": retry_after_secs })),
             Error::NotFound(what) => ErrorInfo::new(codes::NOT_FOUND, format!("No such {what}.")),
             Error::DatabaseUnavailable(_) => {
                 ErrorInfo::new(codes::UNAVAILABLE, "The service cannot reach its database. Try again shortly.")
@@ -107,7 +133,17 @@ impl IntoResponse for Error {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (status, Json(ErrorBody::from(self.info()))).into_response()
+        let mut response = (status, Json(ErrorBody::from(self.info()))).into_response();
+        match &self {
+            Error::TooManyAttempts { retry_after_secs } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            Error::Unauthorized { .. } => {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

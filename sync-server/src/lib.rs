@@ -38,7 +38,9 @@ pub async fn launch(
         .layer(telemetry::request_log_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 
@@ -52,7 +54,8 @@ pub async fn serve(config: Config) -> Result<()> {
     let jwt_secret = config.jwt_secret()?;
     let address = listener.local_addr()?;
     tracing::info!(url = %format!("http://{address}"), database = %config.database_url, "fleet-server is listening");
-    let state = AppState { pool: pool.clone(), config: Arc::new(config), jwt_secret };
+    let tokens = Arc::new(auth::tokens::TokenKeys::new(&jwt_secret));
+    let state = AppState { pool: pool.clone(), config: Arc::new(config), tokens };
     launch(listener, state, shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("fleet-server stopped");

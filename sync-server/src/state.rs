@@ -2,18 +2,18 @@
 
 use std::sync::Arc;
 
-use secrecy::SecretString;
 use sqlx::MySqlPool;
 
+use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 
-/// Shared, cheap to clone: the pool, the configuration and the token secret.
+/// Shared, cheap to clone: the pool, the configuration and the token keys.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database.
     pub pool: MySqlPool,
     /// The configuration the server started with.
     pub config: Arc<Config>,
-    /// Signs access tokens.
-    pub jwt_secret: SecretString,
+    /// Signs and checks access tokens.
+    pub tokens: Arc<TokenKeys>,
 }

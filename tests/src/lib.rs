@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use secrecy::SecretString;
+use shared_model::protocol::SessionResponse;
 use sqlx::{AssertSqlSafe, Connection, Executor, MySqlConnection, MySqlPool};
 use sync_server::config::DatabaseUrl;
 use sync_server::{AppState, Config};
@@ -123,7 +124,8 @@ impl TestServer {
         let data_dir = tempfile::tempdir()?;
         let config = db.config(data_dir.path());
         let jwt_secret = config.jwt_secret()?;
-        let state = AppState { pool: db.pool.clone(), config: Arc::new(config), jwt_secret };
+        let tokens = Arc::new(sync_server::auth::tokens::TokenKeys::new(&jwt_secret));
+        let state = AppState { pool: db.pool.clone(), config: Arc::new(config), tokens };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = oneshot::channel::<()>();
@@ -136,6 +138,17 @@ impl TestServer {
     /// `base_url` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Signs in and returns the session, failing on any answer but 200.
+    pub async fn login(&self, email: &str, password: &str) -> anyhow::Result<SessionResponse> {
+        let response = reqwest::Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await?;
+        anyhow::ensure!(response.status() == 200, "login of {email}: {} {}", response.status(), response.text().await?);
+        Ok(response.json().await?)
     }
 
     /// Asks the server to stop and waits until it has finished its requests.

@@ -418,6 +418,7 @@ async fn the_sync_design_tables_exist() -> anyhow::Result<()> {
         "media_uploads",
         "auth_sessions",
         "refresh_tokens",
+        "login_failures",
     ] {
         assert!(tables.contains(table), "{table} missing from {tables:?}");
     }
@@ -450,7 +451,7 @@ async fn going_down_one_step_reverts_only_the_newest_migration() -> anyhow::Resu
     assert!(version < latest && version > 0, "{version}");
     assert_eq!(sync_server::db::schema_version(&db.pool).await?, Some(version));
     let tables = table_names(&db.pool).await?;
-    assert!(tables.contains("users") && !tables.contains("refresh_tokens"), "{tables:?}");
+    assert!(tables.contains("refresh_tokens") && !tables.contains("login_failures"), "{tables:?}");
     Ok(())
 }
 

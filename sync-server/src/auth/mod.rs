@@ -1,3 +1,9 @@
-//! Authentication: password hashing now; tokens, sessions and the role extractors with the REST API.
+//! Authentication and authorisation: password hashes, tokens, the signed-in user extractor, and
+//! the role matrix.
 
+pub mod extract;
 pub mod password;
+pub mod sessions;
+pub mod tokens;
+
+pub use extract::AuthUser;

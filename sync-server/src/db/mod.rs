@@ -4,7 +4,9 @@
 pub mod feed;
 pub mod finance;
 pub mod fleet;
+pub mod logins;
 pub mod organisation;
+pub mod sessions;
 pub mod users;
 
 use std::time::{Duration, Instant};

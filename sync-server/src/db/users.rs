@@ -43,3 +43,70 @@ fn missing_link(field: &'static str, id: Option<i64>) -> Error {
 pub async fn id_by_email(conn: &mut MySqlConnection, email: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT id FROM users WHERE email = ?").bind(email).fetch_optional(conn).await?)
 }
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoginRecord {
+    /// User id.
+    pub id: i64,
+    /// Stored hash (argon2id, or a legacy bcrypt one).
+    pub password_hash: String,
+    /// Deactivated accounts cannot sign in.
+    pub is_active: bool,
+}
+
+/// The account with this email, for sign-in.
+pub async fn login_record(conn: &mut MySqlConnection, email: &str) -> Result<Option<LoginRecord>> {
+    Ok(sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE email = ?")
+        .bind(email)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Replaces a user's password hash (after a legacy hash was used, or a password change).
+pub async fn set_password_hash(conn: &mut MySqlConnection, id: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?").bind(hash).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// A signed-in user as every request sees it: read fresh from the database on each request, so a
+/// deactivation or a role change applies at once.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PrincipalRecord {
+    /// User id.
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// Login email.
+    pub email: String,
+    /// Role, as stored.
+    pub role: String,
+    /// Linked vendor.
+    pub vendor_id: Option<i64>,
+    /// Linked driver row.
+    pub driver_id: Option<i64>,
+    /// Linked promoter row.
+    pub promoter_id: Option<i64>,
+    /// Linked client.
+    pub client_id: Option<i64>,
+    /// Deactivated users are refused.
+    pub is_active: bool,
+    /// The session's end, if it was ended.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the session expires.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The user and the state of the session a token names.
+pub async fn principal(conn: &mut MySqlConnection, user_id: i64, session_id: i64) -> Result<Option<PrincipalRecord>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, u.name, u.email, CAST(u.role AS CHAR) AS role, u.vendor_id, u.driver_id, u.promoter_id,
+                u.client_id, u.is_active, s.revoked_at, s.expires_at
+         FROM users u JOIN auth_sessions s ON s.user_id = u.id
+         WHERE u.id = ? AND s.id = ?",
+    )
+    .bind(user_id)
+    .bind(session_id)
+    .fetch_optional(conn)
+    .await?)
+}
