@@ -211,6 +211,41 @@ string_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls, reason = "string_enum! derives no Default")]
+impl Default for CampaignType {
+    fn default() -> Self {
+        CampaignType::Other
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "string_enum! derives no Default")]
+impl Default for CampaignStatus {
+    fn default() -> Self {
+        CampaignStatus::Planning
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "string_enum! derives no Default")]
+impl Default for ProjectStatus {
+    fn default() -> Self {
+        ProjectStatus::Active
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "string_enum! derives no Default")]
+impl Default for InvoiceStatus {
+    fn default() -> Self {
+        InvoiceStatus::Pending
+    }
+}
+
+#[allow(clippy::derivable_impls, reason = "string_enum! derives no Default")]
+impl Default for PaymentStatus {
+    fn default() -> Self {
+        PaymentStatus::Pending
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,18 @@ pub enum Error {
         /// Seconds until a new attempt is counted.
         retry_after_secs: u64,
     },
+    /// The body is larger than the server takes (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The body is not JSON (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A field the user may not write (403), named in `details.field`.
+    #[error("{field} cannot be written by this user")]
+    ForbiddenField {
+        /// The field.
+        field: String,
+    },
     /// No such row, or not one the user may see (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -94,6 +106,9 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::ForbiddenField { .. } => StatusCode::FORBIDDEN,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_)
@@ -119,6 +134,12 @@ impl Error {
             )
             .with_details(serde_json::json!({ "retry_after": retry_after_secs })),
             Error::NotFound(what) => ErrorInfo::new(codes::NOT_FOUND, format!("No such {what}.")),
+            Error::PayloadTooLarge(message) => ErrorInfo::new("payload_too_large", message.clone()),
+            Error::UnsupportedMediaType(message) => ErrorInfo::new("unsupported_media_type", message.clone()),
+            Error::ForbiddenField { field } => {
+                ErrorInfo::new(codes::FORBIDDEN_FIELD, format!("You may not write {field}."))
+                    .with_details(serde_json::json!({ "field": field }))
+            }
             Error::DatabaseUnavailable(_) => {
                 ErrorInfo::new(codes::UNAVAILABLE, "The service cannot reach its database. Try again shortly.")
             }

@@ -17,9 +17,11 @@ pub struct CampaignFields {
     pub description: Option<String>,
     /// The parent project.
     pub project_id: i64,
-    /// L-shape, BTL, roadshow, sampling or other.
+    /// L-shape, BTL, roadshow, sampling or other (`other` when not given).
+    #[serde(default)]
     pub campaign_type: CampaignType,
-    /// Where the campaign is in its life.
+    /// Where the campaign is in its life (`planning` when not given).
+    #[serde(default)]
     pub status: CampaignStatus,
     /// First day.
     pub start_date: Option<NaiveDate>,

@@ -56,7 +56,8 @@ pub struct ProjectFields {
     pub start_date: Option<NaiveDate>,
     /// End date, not before the start.
     pub end_date: Option<NaiveDate>,
-    /// Active, completed or cancelled.
+    /// Active, completed or cancelled (`active` when not given).
+    #[serde(default)]
     pub status: ProjectStatus,
     /// Name of the client servicing manager; at most 255 characters.
     pub assigned_cs: Option<String>,

@@ -55,6 +55,12 @@ pub struct Expense {
     pub status: ExpenseStatus,
     /// The day it was approved.
     pub approved_date: Option<NaiveDate>,
+    /// The reviewer's note, such as why it was rejected.
+    #[serde(default)]
+    pub review_note: Option<String>,
+    /// The user who approved or rejected it.
+    #[serde(default)]
+    pub reviewed_by_id: Option<i64>,
     /// The device that wrote the current capture fields.
     pub device_id: Option<Uuid>,
     /// The user who made the record.
@@ -159,6 +165,8 @@ mod tests {
             fields: expense("2450.00"),
             status: ExpenseStatus::Pending,
             approved_date: None,
+            review_note: None,
+            reviewed_by_id: None,
             device_id: Some(Uuid::now_v7()),
             created_by_id: Some(7),
             is_active: true,

@@ -17,11 +17,13 @@ pub struct InvoiceFields {
     pub invoice_number: String,
     /// The invoice document: a photo reference or an http(s) address.
     pub invoice_file: Option<String>,
-    /// Invoice amount.
+    /// Invoice amount (0.00 when not given, as for placeholders).
+    #[serde(default)]
     pub amount: Money,
     /// Invoice date.
     pub invoice_date: Option<NaiveDate>,
-    /// Pending, submitted, approved, rejected or paid.
+    /// Pending, submitted, approved, rejected or paid (`pending` when not given).
+    #[serde(default)]
     pub status: InvoiceStatus,
     /// The billing vendor.
     pub vendor_id: i64,
@@ -58,7 +60,8 @@ pub struct PaymentFields {
     pub amount: Money,
     /// The day it was paid.
     pub payment_date: Option<NaiveDate>,
-    /// Pending, processing, completed or failed.
+    /// Pending, processing, completed or failed (`pending` when not given).
+    #[serde(default)]
     pub status: PaymentStatus,
     /// Bank transfer, cheque, UPI, cash or other.
     pub payment_method: Option<PaymentMethod>,

@@ -1,7 +1,8 @@
 //! HTTP: the whole route table, readable on one screen. Each part has its own `router()`.
 
 mod health;
-mod v1;
+pub mod json;
+pub mod v1;
 
 use axum::Router;
 

@@ -2,6 +2,7 @@
 //! the role matrix.
 
 pub mod extract;
+pub mod matrix;
 pub mod password;
 pub mod sessions;
 pub mod tokens;

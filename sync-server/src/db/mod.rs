@@ -6,6 +6,8 @@ pub mod finance;
 pub mod fleet;
 pub mod logins;
 pub mod organisation;
+pub mod records;
+pub mod scope;
 pub mod sessions;
 pub mod users;
 

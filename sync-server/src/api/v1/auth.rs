@@ -6,6 +6,8 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+
+use crate::api::json::ApiJson;
 use shared_model::protocol::{LoginRequest, RefreshRequest, SessionResponse, SessionUser};
 
 use crate::auth::{AuthUser, sessions};
@@ -23,12 +25,15 @@ pub(super) fn router() -> Router<AppState> {
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Json(request): Json<LoginRequest>,
+    ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionResponse>> {
     Ok(Json(sessions::login(&state.pool, &state.tokens, request, peer.ip()).await?))
 }
 
-async fn refresh(State(state): State<AppState>, Json(request): Json<RefreshRequest>) -> Result<Json<SessionResponse>> {
+async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RefreshRequest>,
+) -> Result<Json<SessionResponse>> {
     Ok(Json(sessions::refresh(&state.pool, &state.tokens, &request.refresh_token).await?))
 }
 

@@ -1,0 +1,91 @@
+//! Expense approval (seed, "Expense Approval Workflow"): only a pending expense becomes approved
+//! (with today's `approved_date`) or rejected (with a note the driver reads on the phone).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::Value;
+use shared_model::protocol::Op;
+
+use super::resources::{conflict, invalid, load_for, record_change};
+use super::tables::EXPENSES;
+use crate::auth::AuthUser;
+use crate::auth::matrix::Action;
+use crate::db::records;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/expenses/{id}/approve", post(approve)).route("/expenses/{id}/reject", post(reject))
+}
+
+/// The optional body of a review.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Review {
+    /// Why: shown to the driver.
+    note: Option<String>,
+}
+
+async fn approve(state: State<AppState>, user: AuthUser, id: Path<i64>, body: Bytes) -> Result<Json<Value>> {
+    decide(state, user, id, &body, "approved").await
+}
+
+async fn reject(state: State<AppState>, user: AuthUser, id: Path<i64>, body: Bytes) -> Result<Json<Value>> {
+    decide(state, user, id, &body, "rejected").await
+}
+
+/// The body is optional: nothing, or `{"note": "..."}`.
+fn review(body: &[u8]) -> Result<Review> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Review::default());
+    }
+    serde_json::from_slice(body).map_err(|e| Error::BadRequest {
+        code: "malformed_json",
+        message: format!("The body must be empty or {{\"note\": \"...\"}}: {e}"),
+    })
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<i64>,
+    body: &[u8],
+    outcome: &'static str,
+) -> Result<Json<Value>> {
+    let note = review(body)?.note.filter(|n| !n.trim().is_empty());
+    if let Some(note) = &note
+        && note.chars().count() > 500
+    {
+        return Err(invalid("note", "too_long", "note is at most 500 characters"));
+    }
+    let mut tx = state.pool.begin().await?;
+    let (_, before) = load_for(&mut tx, &EXPENSES, &user, id, Action::Update).await?;
+    let status = before.get("status").and_then(Value::as_str).unwrap_or_default();
+    if status != "pending" {
+        return Err(conflict(
+            "expense_not_pending",
+            format!("Only a pending expense can be {outcome}; this one is already {status}."),
+        ));
+    }
+    let approved_date = (outcome == "approved").then(|| Utc::now().date_naive());
+    sqlx::query(
+        "UPDATE expenses SET status = ?, approved_date = ?, review_note = ?, reviewed_by_id = ?, updated_at = UTC_TIMESTAMP(6)
+         WHERE id = ?",
+    )
+    .bind(outcome)
+    .bind(approved_date)
+    .bind(&note)
+    .bind(user.id)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let row = records::get(&mut tx, &EXPENSES.spec, None, id, false, false).await?.ok_or(Error::NotFound("expense"))?;
+    record_change(&mut tx, EXPENSES.spec.resource, id, &row, Op::Upsert).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, expense_id = id, outcome, "expense reviewed");
+    Ok(Json(Value::Object(row)))
+}
