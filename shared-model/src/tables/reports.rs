@@ -20,13 +20,17 @@ pub struct ReportCapture {
     pub locations_covered: Option<String>,
     /// Distance in km; recomputed by the server from `gps_data` when that is given.
     pub km_travelled: Option<f64>,
-    /// Photos, each `media:<sha256>` (a JSON array on the wire).
-    #[serde(default)]
+    /// Photos, each `media:<sha256>` (a JSON array on the wire; absent or null means none).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub photos_url: Vec<String>,
     /// The recorded track.
     pub gps_data: Option<GpsTrack>,
     /// Notes.
     pub notes: Option<String>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// The fields of a report a writer sets: the capture fields and the driver.
@@ -141,6 +145,13 @@ mod tests {
         let km = report().effective_km().expect("km");
         assert!((km - 55.6).abs() < 0.1, "{km}");
         assert_eq!(ReportCapture { gps_data: None, ..report() }.effective_km(), Some(999.0));
+    }
+
+    #[test]
+    fn a_null_photo_list_reads_as_none() {
+        let mut json = serde_json::to_value(report()).expect("serialise");
+        json["photos_url"] = serde_json::Value::Null;
+        assert_eq!(serde_json::from_value::<ReportCapture>(json).expect("parse").photos_url, Vec::<String>::new());
     }
 
     #[test]
