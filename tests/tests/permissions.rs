@@ -252,10 +252,10 @@ async fn create_body(world: &World, login: &Login, resource: Resource, owner: Ow
         Resource::Reports => json!({"campaign_id": campaign, "report_date": t, "driver_id": owner.driver_id}),
     };
     // Keys the role may not write are left out: the server sets them from the user's links.
-    if let (Some(grant), Value::Object(map)) = (matrix::grant(login.role, resource), &mut body) {
-        if let Writable::Only(_) = grant.writable {
-            map.retain(|k, _| grant.writable.allows(k));
-        }
+    if let (Some(grant), Value::Object(map)) = (matrix::grant(login.role, resource), &mut body)
+        && let Writable::Only(_) = grant.writable
+    {
+        map.retain(|k, _| grant.writable.allows(k));
     }
     Ok(body)
 }
@@ -316,7 +316,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn expect(&mut self, email: &str, what: String, got: StatusCode, want: StatusCode, changed: Option<bool>) {
+    fn expect(&mut self, email: &str, what: &str, got: StatusCode, want: StatusCode, changed: Option<bool>) {
         self.checked += 1;
         if got != want {
             self.failures.push(format!("{email} {what}: got {got}, expected {want}"));
@@ -381,7 +381,7 @@ async fn check_account(email: &'static str) -> anyhow::Result<()> {
             let grant = matrix::grant(login.role, resource);
             let own_record = grant.is_some_and(|g| is_own_record(resource, g.scope));
             let mut expect = |what: String, got: StatusCode, want: StatusCode, changed: Option<bool>| {
-                tally.expect(email, what, got, want, changed);
+                tally.expect(email, &what, got, want, changed);
             };
 
             // Read: one row and the list.
