@@ -108,6 +108,14 @@ async fn drop_database(name: &str) {
     let _ = admin.close().await;
 }
 
+/// A migrated database with the demo company, and the server on it.
+pub async fn demo() -> anyhow::Result<(TestDb, TestServer)> {
+    let db = TestDb::migrated().await?;
+    sync_server::demo::seed(&db.pool).await?;
+    let server = TestServer::start(&db).await?;
+    Ok((db, server))
+}
+
 /// The real server on a free port of 127.0.0.1, stopped on `Drop` (or by [`TestServer::stop`]).
 #[derive(Debug)]
 pub struct TestServer {
@@ -149,6 +157,24 @@ impl TestServer {
             .await?;
         anyhow::ensure!(response.status() == 200, "login of {email}: {} {}", response.status(), response.text().await?);
         Ok(response.json().await?)
+    }
+
+    /// Calls `/api/v1{path}` with `token`, returning the status and the JSON body (null if none).
+    pub async fn api(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<(reqwest::StatusCode, serde_json::Value)> {
+        let mut request =
+            reqwest::Client::new().request(method, self.url(&format!("/api/v1{path}"))).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        Ok((status, response.json().await.unwrap_or(serde_json::Value::Null)))
     }
 
     /// Asks the server to stop and waits until it has finished its requests.

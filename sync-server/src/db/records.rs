@@ -22,8 +22,8 @@ pub enum Kind {
     Float,
     /// VARCHAR or TEXT, JSON string.
     Text,
-    /// ENUM, JSON string.
-    Enum,
+    /// ENUM (or a VARCHAR with a closed set of values), JSON string: one of these.
+    Enum(&'static [&'static str]),
     /// DECIMAL(12,2), JSON string with two places.
     Money,
     /// DATE, `YYYY-MM-DD`.
@@ -36,6 +36,50 @@ pub enum Kind {
     Uuid,
     /// TEXT holding JSON, the JSON value itself.
     Json,
+}
+
+impl Kind {
+    /// Whether a JSON value has this kind's form (null is left to the field's own rules).
+    pub fn accepts(self, value: &Value) -> Result<(), String> {
+        let fits = match (self, value) {
+            (_, Value::Null) | (Kind::Json, _) => true,
+            (Kind::Int, Value::Number(n)) => n.is_i64(),
+            (Kind::Float, Value::Number(_)) | (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::String(_)) => true,
+            (Kind::Enum(values), Value::String(s)) => {
+                return if values.contains(&s.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!("must be one of {}", values.join(", ")))
+                };
+            }
+            (Kind::Money, Value::String(s)) => {
+                return s
+                    .parse::<shared_model::Money>()
+                    .map(|_| ())
+                    .map_err(|e| format!("must be an amount like \"1250.50\" ({e})"));
+            }
+            (Kind::Date, Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+            (Kind::DateTime, Value::String(s)) => shared_model::time::parse(s).is_ok(),
+            (Kind::Uuid, Value::String(s)) => Uuid::parse_str(s).is_ok(),
+            _ => false,
+        };
+        if fits { Ok(()) } else { Err(format!("must be {}", self.describe())) }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Int => "a whole number",
+            Kind::Float => "a number",
+            Kind::Text => "text",
+            Kind::Enum(_) => "one of the listed values",
+            Kind::Money => "an amount like \"1250.50\"",
+            Kind::Date => "a date (YYYY-MM-DD)",
+            Kind::DateTime => "an RFC 3339 time",
+            Kind::Bool => "true or false",
+            Kind::Uuid => "a UUID",
+            Kind::Json => "JSON",
+        }
+    }
 }
 
 /// Who writes a column.
@@ -146,7 +190,7 @@ impl TableSpec {
         let mut parts = vec!["t.id".to_owned()];
         for c in self.columns.iter().filter(|c| c.access != Access::Hidden) {
             parts.push(match c.kind {
-                Kind::Enum => format!("CAST(t.{0} AS CHAR) AS {0}", c.name),
+                Kind::Enum(_) => format!("CAST(t.{0} AS CHAR) AS {0}", c.name),
                 _ => format!("t.{}", c.name),
             });
         }
@@ -231,7 +275,7 @@ fn push_value(qb: &mut QueryBuilder<MySql>, column: &str, kind: Kind, value: &Va
             qb.push_bind(Uuid::parse_str(s).map_err(|_| mismatch())?);
         }
         // Money and dates are bound as their exact decimal and ISO texts.
-        (Kind::Text | Kind::Enum | Kind::Money | Kind::Date | Kind::DateTime, Value::String(s)) => {
+        (Kind::Text | Kind::Enum(_) | Kind::Money | Kind::Date | Kind::DateTime, Value::String(s)) => {
             qb.push_bind(s.clone());
         }
         (Kind::Json, v) => {
@@ -246,7 +290,7 @@ fn cell(row: &MySqlRow, name: &str, kind: Kind) -> Result<Value> {
     let value = match kind {
         Kind::Int => row.try_get::<Option<i64>, _>(name)?.map_or(Value::Null, Value::from),
         Kind::Float => row.try_get::<Option<f64>, _>(name)?.map_or(Value::Null, Value::from),
-        Kind::Text | Kind::Enum => row.try_get::<Option<String>, _>(name)?.map_or(Value::Null, Value::from),
+        Kind::Text | Kind::Enum(_) => row.try_get::<Option<String>, _>(name)?.map_or(Value::Null, Value::from),
         Kind::Money => row.try_get::<Option<Decimal>, _>(name)?.map_or(Value::Null, |d| Value::from(format!("{d:.2}"))),
         Kind::Date => row.try_get::<Option<NaiveDate>, _>(name)?.map_or(Value::Null, |d| Value::from(d.to_string())),
         Kind::DateTime => row

@@ -283,6 +283,22 @@ fn split_body(def: &ResourceDef, grant: &Grant, body: Value) -> Result<(Map<Stri
     Ok((body, extras))
 }
 
+/// Every value has its column's form: a number where a number goes, one of the listed values for
+/// a status, a decimal string for money, ... (before the fields type reads them, so that each
+/// refusal names its field).
+fn check_forms(spec: &TableSpec, body: &Map<String, Value>) -> Result<()> {
+    let mut errors = FieldErrors::default();
+    for (key, value) in body {
+        if let Some(column) = spec.column(key)
+            && let Err(message) = column.kind.accepts(value)
+        {
+            let rule = if matches!(column.kind, Kind::Enum(_)) { code::INVALID_VALUE } else { code::INVALID_FORMAT };
+            errors.0.push(FieldError::new(key, rule, format!("{key} {message}")));
+        }
+    }
+    errors.into_result().map_err(Error::Validation)
+}
+
 /// The fields a scoped creator does not choose: a driver's own `driver_id`, a promoter's own
 /// `promoter_id`.
 fn force_own_fields(grant: &Grant, user: &AuthUser, body: &mut Map<String, Value>) {
@@ -372,6 +388,7 @@ async fn create(
     let resource = def.spec.resource;
     let grant = authorize(&user, resource, Action::Create)?;
     let (mut body, extras) = split_body(def, grant, body)?;
+    check_forms(&def.spec, &body)?;
     force_own_fields(grant, &user, &mut body);
     let today = Utc::now().date_naive();
     let mut values = (def.parse)(body, today)?;
@@ -399,6 +416,7 @@ async fn update(
     let mut tx = state.pool.begin().await?;
     let (grant, before) = load_for(&mut tx, def, &user, id, Action::Update).await?;
     let (patch, extras) = split_body(def, grant, body)?;
+    check_forms(&def.spec, &patch)?;
     let mut merged: Map<String, Value> =
         def.spec.fields().filter_map(|c| before.get(c.name).map(|v| (c.name.to_owned(), v.clone()))).collect();
     merged.extend(patch);

@@ -24,6 +24,31 @@ const fn to(param: &'static str, column: &'static str) -> Filter {
     Filter { param, column, op: FilterOp::To, kind: Kind::Date }
 }
 
+/// The closed sets of values, as stored (checked against `shared-model`'s enums in the tests below).
+pub const ROLES: &[&str] = &[
+    "admin",
+    "client_servicing",
+    "operations_manager",
+    "accounts",
+    "vendor",
+    "client",
+    "sales",
+    "purchase",
+    "operator",
+    "driver",
+    "promoter",
+    "anchor",
+    "vehicle_manager",
+    "godown_manager",
+];
+const PROJECT_STATUSES: &[&str] = &["active", "completed", "cancelled"];
+const CAMPAIGN_TYPES: &[&str] = &["l_shape", "btl", "roadshow", "sampling", "other"];
+const CAMPAIGN_STATUSES: &[&str] = &["planning", "upcoming", "running", "hold", "completed", "cancelled"];
+const EXPENSE_STATUSES: &[&str] = &["pending", "approved", "rejected"];
+const INVOICE_STATUSES: &[&str] = &["pending", "submitted", "approved", "rejected", "paid"];
+const PAYMENT_STATUSES: &[&str] = &["pending", "processing", "completed", "failed"];
+const PAYMENT_METHODS: &[&str] = &["bank_transfer", "cheque", "upi", "cash", "other"];
+
 const CONTACT: [Column; 6] = [
     field("name", Kind::Text),
     field("company", Kind::Text),
@@ -42,7 +67,7 @@ pub static USERS: ResourceDef = ResourceDef {
             field("name", Kind::Text),
             field("phone", Kind::Text),
             field("password_hint", Kind::Text),
-            field("role", Kind::Enum),
+            field("role", Kind::Enum(ROLES)),
             reference("vendor_id", R::Vendors),
             reference("driver_id", R::Drivers),
             reference("promoter_id", R::Promoters),
@@ -51,7 +76,7 @@ pub static USERS: ResourceDef = ResourceDef {
         ],
         search: &["name", "email"],
         filters: &[
-            eq("role", Kind::Enum),
+            eq("role", Kind::Enum(ROLES)),
             eq("vendor_id", Kind::Int),
             eq("driver_id", Kind::Int),
             eq("promoter_id", Kind::Int),
@@ -87,13 +112,13 @@ pub static PROJECTS: ResourceDef = ResourceDef {
             field("budget", Kind::Money),
             field("start_date", Kind::Date),
             field("end_date", Kind::Date),
-            field("status", Kind::Text),
+            field("status", Kind::Enum(PROJECT_STATUSES)),
             field("assigned_cs", Kind::Text),
         ],
         search: &["name", "assigned_cs"],
         filters: &[
             eq("client_id", Kind::Int),
-            eq("status", Kind::Text),
+            eq("status", Kind::Enum(PROJECT_STATUSES)),
             from("start_date_from", "start_date"),
             to("start_date_to", "start_date"),
         ],
@@ -111,8 +136,8 @@ pub static CAMPAIGNS: ResourceDef = ResourceDef {
             field("name", Kind::Text),
             field("description", Kind::Text),
             reference("project_id", R::Projects),
-            field("campaign_type", Kind::Enum),
-            field("status", Kind::Enum),
+            field("campaign_type", Kind::Enum(CAMPAIGN_TYPES)),
+            field("status", Kind::Enum(CAMPAIGN_STATUSES)),
             field("start_date", Kind::Date),
             field("end_date", Kind::Date),
             field("budget", Kind::Money),
@@ -121,8 +146,8 @@ pub static CAMPAIGNS: ResourceDef = ResourceDef {
         search: &["name", "locations"],
         filters: &[
             eq("project_id", Kind::Int),
-            eq("status", Kind::Enum),
-            eq("campaign_type", Kind::Enum),
+            eq("status", Kind::Enum(CAMPAIGN_STATUSES)),
+            eq("campaign_type", Kind::Enum(CAMPAIGN_TYPES)),
             from("start_date_from", "start_date"),
             to("start_date_to", "start_date"),
         ],
@@ -254,7 +279,7 @@ pub static EXPENSES: ResourceDef = ResourceDef {
             field("description", Kind::Text),
             field("bill_url", Kind::Text),
             field("bill_image", Kind::Text),
-            server("status", Kind::Enum),
+            server("status", Kind::Enum(EXPENSE_STATUSES)),
             field("submitted_date", Kind::Date),
             server("approved_date", Kind::Date),
             server("review_note", Kind::Text),
@@ -264,7 +289,7 @@ pub static EXPENSES: ResourceDef = ResourceDef {
         ],
         search: &["expense_type", "description"],
         filters: &[
-            eq("status", Kind::Enum),
+            eq("status", Kind::Enum(EXPENSE_STATUSES)),
             eq("campaign_id", Kind::Int),
             eq("driver_id", Kind::Int),
             eq("expense_type", Kind::Text),
@@ -286,13 +311,13 @@ pub static INVOICES: ResourceDef = ResourceDef {
             field("invoice_file", Kind::Text),
             field("amount", Kind::Money),
             field("invoice_date", Kind::Date),
-            field("status", Kind::Enum),
+            field("status", Kind::Enum(INVOICE_STATUSES)),
             reference("vendor_id", R::Vendors),
             reference("campaign_id", R::Campaigns),
         ],
         search: &["invoice_number"],
         filters: &[
-            eq("status", Kind::Enum),
+            eq("status", Kind::Enum(INVOICE_STATUSES)),
             eq("vendor_id", Kind::Int),
             eq("campaign_id", Kind::Int),
             from("invoice_date_from", "invoice_date"),
@@ -311,8 +336,8 @@ pub static PAYMENTS: ResourceDef = ResourceDef {
         columns: &[
             field("amount", Kind::Money),
             field("payment_date", Kind::Date),
-            field("status", Kind::Enum),
-            field("payment_method", Kind::Enum),
+            field("status", Kind::Enum(PAYMENT_STATUSES)),
+            field("payment_method", Kind::Enum(PAYMENT_METHODS)),
             field("transaction_reference", Kind::Text),
             field("remarks", Kind::Text),
             reference("invoice_id", R::Invoices),
@@ -320,10 +345,10 @@ pub static PAYMENTS: ResourceDef = ResourceDef {
         ],
         search: &["transaction_reference", "remarks"],
         filters: &[
-            eq("status", Kind::Enum),
+            eq("status", Kind::Enum(PAYMENT_STATUSES)),
             eq("vendor_id", Kind::Int),
             eq("invoice_id", Kind::Int),
-            eq("payment_method", Kind::Enum),
+            eq("payment_method", Kind::Enum(PAYMENT_METHODS)),
             from("payment_date_from", "payment_date"),
             to("payment_date_to", "payment_date"),
         ],
@@ -413,3 +438,42 @@ fields_without_dates!(
     PaymentFields
 );
 fields_with_dates!(ActivityFields, ExpenseFields, ReportFields);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared_model::{
+        CampaignStatus, CampaignType, ExpenseStatus, InvoiceStatus, PaymentMethod, PaymentStatus, ProjectStatus, Role,
+    };
+
+    fn texts<T: Copy>(all: &[T], text: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|v| text(*v)).collect()
+    }
+
+    #[test]
+    fn the_value_lists_are_the_enums_of_the_shared_model() {
+        assert_eq!(ROLES, texts(Role::ALL, Role::as_str));
+        assert_eq!(PROJECT_STATUSES, texts(ProjectStatus::ALL, ProjectStatus::as_str));
+        assert_eq!(CAMPAIGN_TYPES, texts(CampaignType::ALL, CampaignType::as_str));
+        assert_eq!(CAMPAIGN_STATUSES, texts(CampaignStatus::ALL, CampaignStatus::as_str));
+        assert_eq!(EXPENSE_STATUSES, texts(ExpenseStatus::ALL, ExpenseStatus::as_str));
+        assert_eq!(INVOICE_STATUSES, texts(InvoiceStatus::ALL, InvoiceStatus::as_str));
+        assert_eq!(PAYMENT_STATUSES, texts(PaymentStatus::ALL, PaymentStatus::as_str));
+        assert_eq!(PAYMENT_METHODS, texts(PaymentMethod::ALL, PaymentMethod::as_str));
+    }
+
+    #[test]
+    fn every_table_has_fields_and_no_column_twice() {
+        for def in ALL {
+            assert!(def.spec.fields().next().is_some(), "{:?}", def.spec.resource);
+            for column in def.spec.columns {
+                assert!(
+                    def.spec.columns.iter().filter(|c| c.name == column.name).count() == 1,
+                    "{} twice in {:?}",
+                    column.name,
+                    def.spec.resource
+                );
+            }
+        }
+    }
+}
