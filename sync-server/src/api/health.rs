@@ -2,18 +2,29 @@
 
 use std::time::Duration;
 
+use axum::Json;
 use axum::extract::State;
+use axum::http::Method;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::json;
 
+use super::routes::Route;
 use crate::error::Error;
 use crate::state::AppState;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+pub(super) fn routes() -> Vec<Route> {
+    vec![
+        Route::new(Method::GET, "/healthz", get(healthz), "health", "The process is up")
+            .public()
+            .answers(200, "Up", Some(json!({"type": "object", "properties": {"status": {"const": "ok"}}}))),
+        Route::new(Method::GET, "/readyz", get(readyz), "health", "The database answers")
+            .public()
+            .answers(200, "Ready", Some(json!({"type": "object", "properties": {
+                "status": {"const": "ready"}, "database": {"const": "connected"}, "schema_version": {"type": ["integer", "null"]}}})))
+            .errors(&[503]),
+    ]
 }
 
 async fn healthz() -> Json<serde_json::Value> {

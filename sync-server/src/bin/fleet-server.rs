@@ -62,6 +62,8 @@ enum Command {
     },
     /// Load the demo company; running it again adds nothing.
     SeedDemo,
+    /// Print the OpenAPI 3.1 document of the API.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +139,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db::migrate_up(&pool).await?;
             let id = accounts::create_user(&pool, &user, &password).await?;
             say(&format!("created user {id}: {} ({})", user.email, user.role));
+        }
+        Command::Openapi => {
+            say(&serde_json::to_string_pretty(sync_server::api::openapi_document())?);
         }
         Command::SeedDemo => {
             let pool = db::connect(&config).await?;

@@ -3,27 +3,50 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::Method;
 use axum::routing::get;
-use axum::{Json, Router};
 use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use shared_model::Role;
 
+use super::PREFIX;
 use super::resources::{authorize, scope_of};
 use super::tables::{CAMPAIGNS, INVOICES, PAYMENTS};
+use crate::api::openapi;
+use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::{Action, Resource};
 use crate::db::records::{self, ListQuery};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/vendor-dashboard", get(vendor_dashboard))
-        .route("/summary", get(summary))
-        .route("/compliance/expiring", get(expiring))
+pub(super) fn routes() -> Vec<Route> {
+    let rows = |spec| json!({"type": "array", "items": openapi::row_schema(spec)});
+    let count = json!({"type": "integer"});
+    vec![
+        Route::new(Method::GET, format!("{PREFIX}/vendor-dashboard"), get(vendor_dashboard), "dashboards", "A vendor's campaigns, invoices, payments and fleet")
+            .answers(200, "The vendor's own work", Some(json!({"type": "object", "properties": {
+                "vendor_id": count, "campaigns": rows(&CAMPAIGNS.spec), "invoices": rows(&INVOICES.spec),
+                "payments": rows(&PAYMENTS.spec), "vehicles": count, "drivers": count}})))
+            .errors(&[401, 403]),
+        Route::new(Method::GET, format!("{PREFIX}/summary"), get(summary), "dashboards", "Today's numbers for managers")
+            .answers(200, "The summary", Some(json!({"type": "object", "properties": {
+                "date": {"type": "string", "format": "date"},
+                "approved_expenses_today": {"type": "object", "properties": {"count": count, "amount": {"type": "string"}}},
+                "pending_expenses": count, "submitted_invoices": count, "running_campaigns": count,
+                "activities_today": count, "people_reached_today": count}})))
+            .errors(&[401, 403]),
+        Route::new(Method::GET, format!("{PREFIX}/compliance/expiring"), get(expiring), "dashboards", "Vehicle documents and driving licences expiring soon")
+            .query("days", json!({"type": "integer", "minimum": 0, "maximum": 366, "default": 30}), "the window in days")
+            .answers(200, "What expires by `until`", Some(json!({"type": "object", "properties": {
+                "until": {"type": "string", "format": "date"},
+                "vehicles": {"type": "array", "items": {"type": "object"}},
+                "drivers": {"type": "array", "items": {"type": "object"}}}})))
+            .errors(&[400, 401, 403]),
+    ]
 }
 
 /// A vendor's campaigns, invoices and payments, and the size of its fleet.

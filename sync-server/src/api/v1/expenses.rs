@@ -1,25 +1,53 @@
 //! Expense approval (seed, "Expense Approval Workflow"): only a pending expense becomes approved
 //! (with today's `approved_date`) or rejected (with a note the driver reads on the phone).
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::routing::post;
-use axum::{Json, Router};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::json;
 use shared_model::protocol::Op;
 
+use super::PREFIX;
 use super::resources::{conflict, invalid, load_for, record_change};
 use super::tables::EXPENSES;
+use crate::api::openapi;
+use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::Action;
 use crate::db::records;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/expenses/{id}/approve", post(approve)).route("/expenses/{id}/reject", post(reject))
+pub(super) fn routes() -> Vec<Route> {
+    let review = json!({"type": "object", "properties": {"note": {"type": "string", "maxLength": 500}}, "additionalProperties": false});
+    let row = openapi::row_schema(&EXPENSES.spec);
+    vec![
+        Route::new(
+            Method::POST,
+            format!("{PREFIX}/expenses/{{id}}/approve"),
+            post(approve),
+            "expenses",
+            "Approve a pending expense",
+        )
+        .body(review.clone())
+        .answers(200, "The approved expense", Some(row.clone()))
+        .errors(&[400, 401, 403, 404, 409, 422]),
+        Route::new(
+            Method::POST,
+            format!("{PREFIX}/expenses/{{id}}/reject"),
+            post(reject),
+            "expenses",
+            "Reject a pending expense, with a note for the driver",
+        )
+        .body(review)
+        .answers(200, "The rejected expense", Some(row))
+        .errors(&[400, 401, 403, 404, 409, 422]),
+    ]
 }
 
 /// The optional body of a review.

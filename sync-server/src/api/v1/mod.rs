@@ -13,15 +13,18 @@ pub mod resources;
 pub mod tables;
 mod users;
 
-use axum::Router;
+use super::routes::Route;
 
-use crate::state::AppState;
+/// Where this version of the API lives.
+pub const PREFIX: &str = "/api/v1";
 
 /// Every `/api/v1` route.
-pub(crate) fn router() -> Router<AppState> {
-    let mut router = Router::new().merge(auth::router()).merge(expenses::router()).merge(dashboards::router());
+pub(crate) fn routes() -> Vec<Route> {
+    let mut all = auth::routes();
+    all.extend(expenses::routes());
+    all.extend(dashboards::routes());
     for def in tables::ALL {
-        router = router.merge(resources::routes(def));
+        all.extend(resources::routes(def));
     }
-    router
+    all
 }

@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::Method;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::routing::{delete, get, patch, post};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,8 +23,10 @@ use shared_model::protocol::{Op, PullTable};
 use shared_model::validate::{FieldError, FieldErrors, code};
 use sqlx::MySqlConnection;
 
-use super::hooks;
+use super::{PREFIX, hooks};
 use crate::api::json::ApiJson;
+use crate::api::openapi;
+use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::{self, Action, Grant, Resource, Scope};
 use crate::db::records::{self, Kind, ListQuery, TableSpec};
@@ -80,28 +83,105 @@ pub fn parse_as<F: Fields>(body: Map<String, Value>, today: NaiveDate) -> Result
     }
 }
 
-/// The routes of one table.
-pub fn routes(def: &'static ResourceDef) -> Router<AppState> {
-    let base = format!("/{}", def.spec.resource.path());
+/// The six routes of one table, with their descriptions.
+pub fn routes(def: &'static ResourceDef) -> Vec<Route> {
+    let resource = def.spec.resource;
+    let (tag, noun) = (resource.path(), resource.noun());
+    let base = format!("{PREFIX}/{tag}");
     let item = format!("{base}/{{id}}");
-    Router::new()
-        .route(
-            &base,
-            get(move |s: State<AppState>, u: AuthUser, q: Query<HashMap<String, String>>| list(def, s, u, q))
-                .post(move |s: State<AppState>, u: AuthUser, b: ApiJson<Value>| create(def, s, u, b)),
+    let row = openapi::row_schema(&def.spec);
+    let extras: Vec<(&str, Value)> = def
+        .extras
+        .iter()
+        .map(|name| match *name {
+            "vendor_ids" => (*name, json!({"type": "array", "items": {"type": "integer"}, "description": "the vendors assigned (placeholder invoices)"})),
+            _ => (*name, json!({"type": "string", "minLength": crate::auth::password::MIN_PASSWORD_CHARS, "writeOnly": true})),
+        })
+        .collect();
+    let write = openapi::write_schema(&def.spec, &extras);
+    let mut list = Route::new(
+        Method::GET,
+        &base,
+        get(move |s: State<AppState>, u: AuthUser, q: Query<HashMap<String, String>>| list(def, s, u, q)),
+        tag,
+        &format!("List {tag} in the user's scope"),
+    )
+    .query(
+        "limit",
+        json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        "page size",
+    )
+    .query("offset", json!({"type": "integer", "minimum": 0, "default": 0}), "rows skipped")
+    .query("q", json!({"type": "string"}), &format!("text searched in {}", def.spec.search.join(", ")))
+    .query(
+        "sort",
+        json!({"type": "string"}),
+        &format!("one of id, created_at, updated_at, {}; prefix - for descending", def.spec.sorts.join(", ")),
+    )
+    .query("include_deleted", json!({"type": "boolean"}), "admins only: also soft-deleted rows");
+    for filter in def.spec.filters {
+        list = list.query(filter.param, openapi::kind_schema(filter.kind), &format!("filter on {}", filter.column));
+    }
+    vec![
+        list.answers(
+            200,
+            "A page of rows",
+            Some(json!({"type": "object", "required": ["items", "total", "limit", "offset"], "properties": {
+                "items": {"type": "array", "items": row.clone()}, "total": {"type": "integer"},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"}}})),
         )
-        .route(
+        .errors(&[400, 401, 403]),
+        Route::new(
+            Method::POST,
+            &base,
+            post(move |s: State<AppState>, u: AuthUser, b: ApiJson<Value>| create(def, s, u, b)),
+            tag,
+            &format!("Create a {noun}"),
+        )
+        .body(write.clone())
+        .answers(201, "The new row", Some(row.clone()))
+        .errors(&[400, 401, 403, 409, 413, 415, 422]),
+        Route::new(
+            Method::GET,
             &item,
             get(move |s: State<AppState>, u: AuthUser, p: Path<i64>, q: Query<HashMap<String, String>>| {
                 read(def, s, u, p, q)
-            })
-            .patch(move |s: State<AppState>, u: AuthUser, p: Path<i64>, b: ApiJson<Value>| update(def, s, u, p, b))
-            .delete(move |s: State<AppState>, u: AuthUser, p: Path<i64>| remove(def, s, u, p)),
+            }),
+            tag,
+            &format!("One {noun}"),
         )
-        .route(
-            &format!("{item}/restore"),
+        .query("include_deleted", json!({"type": "boolean"}), "admins only: also a soft-deleted row")
+        .answers(200, "The row", Some(row.clone()))
+        .errors(&[400, 401, 403, 404]),
+        Route::new(
+            Method::PATCH,
+            &item,
+            patch(move |s: State<AppState>, u: AuthUser, p: Path<i64>, b: ApiJson<Value>| update(def, s, u, p, b)),
+            tag,
+            &format!("Change some fields of a {noun}"),
+        )
+        .body(write)
+        .answers(200, "The changed row", Some(row.clone()))
+        .errors(&[400, 401, 403, 404, 409, 413, 415, 422]),
+        Route::new(
+            Method::DELETE,
+            &item,
+            delete(move |s: State<AppState>, u: AuthUser, p: Path<i64>| remove(def, s, u, p)),
+            tag,
+            &format!("Soft-delete a {noun}"),
+        )
+        .answers(204, "Deleted (restorable by an admin)", None)
+        .errors(&[401, 403, 404, 409]),
+        Route::new(
+            Method::POST,
+            format!("{item}/restore"),
             post(move |s: State<AppState>, u: AuthUser, p: Path<i64>| restore(def, s, u, p)),
+            tag,
+            &format!("Bring back a deleted {noun} (admins)"),
         )
+        .answers(200, "The restored row", Some(row))
+        .errors(&[401, 403, 404, 409]),
+    ]
 }
 
 /// The user's grant for `action` on `resource`, or 403.
