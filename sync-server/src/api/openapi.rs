@@ -24,7 +24,9 @@ pub fn kind_schema(kind: Kind) -> Value {
 }
 
 fn nullable(schema: Value) -> Value {
-    json!({"oneOf": [schema, {"type": "null"}]})
+    let mut either = Map::new();
+    either.insert("oneOf".into(), Value::Array(vec![schema, json!({"type": "null"})]));
+    Value::Object(either)
 }
 
 /// The schema of a whole row of a table.

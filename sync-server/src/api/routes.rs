@@ -73,9 +73,9 @@ impl Route {
     /// A query parameter.
     #[must_use]
     pub fn query(mut self, name: &str, schema: Value, description: &str) -> Self {
-        self.doc.params.push(
-            json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description}),
-        );
+        let mut param = json!({"name": name, "in": "query", "required": false, "description": description});
+        param["schema"] = schema;
+        self.doc.params.push(param);
         self
     }
 

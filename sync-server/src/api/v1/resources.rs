@@ -127,7 +127,7 @@ pub fn routes(def: &'static ResourceDef) -> Vec<Route> {
             200,
             "A page of rows",
             Some(json!({"type": "object", "required": ["items", "total", "limit", "offset"], "properties": {
-                "items": {"type": "array", "items": row.clone()}, "total": {"type": "integer"},
+                "items": {"type": "array", "items": row}, "total": {"type": "integer"},
                 "limit": {"type": "integer"}, "offset": {"type": "integer"}}})),
         )
         .errors(&[400, 401, 403]),
