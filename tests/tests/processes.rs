@@ -377,3 +377,43 @@ async fn every_write_to_a_pulled_table_is_in_the_change_feed() -> anyhow::Result
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_invoice_that_links_a_vendor_to_a_campaign_puts_the_campaign_in_the_feed() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let accounts = token(&server, "accounts@demo.test").await?;
+    let campaign_changes = |db: &TestDb| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM change_feed WHERE table_name = 'campaigns' AND row_id = 2",
+            )
+            .fetch_one(&pool)
+            .await
+        }
+    };
+    let start = campaign_changes(&db).await?;
+    let (status, invoice) = server
+        .api(
+            &accounts,
+            Method::POST,
+            "/invoices",
+            Some(json!({"invoice_number": "CC-1207", "vendor_id": 4, "campaign_id": 2, "amount": "5200.00"})),
+        )
+        .await?;
+    assert_eq!(status, 201, "{invoice}");
+    assert_eq!(campaign_changes(&db).await?, start + 1, "the campaign now reaches vendor 4's drivers");
+    let id = invoice["id"].as_i64().unwrap_or_default();
+    server
+        .api(
+            &accounts,
+            Method::PATCH,
+            &format!("/invoices/{id}"),
+            Some(json!({"invoice_file": "https://files.example/cc-1207.pdf"})),
+        )
+        .await?;
+    assert_eq!(campaign_changes(&db).await?, start + 1, "a change that moves nothing records nothing");
+    assert_eq!(server.api(&accounts, Method::DELETE, &format!("/invoices/{id}"), None).await?.0, 204);
+    assert_eq!(campaign_changes(&db).await?, start + 2, "and leaves them again");
+    Ok(())
+}

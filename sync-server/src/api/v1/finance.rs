@@ -5,11 +5,13 @@
 use chrono::Utc;
 use serde_json::{Map, Value};
 use shared_model::Role;
+use shared_model::protocol::{Op, PullTable};
 use shared_model::tables::PLACEHOLDER_PREFIX;
 use sqlx::MySqlConnection;
 
 use super::resources::{conflict, invalid};
 use crate::auth::AuthUser;
+use crate::db::feed;
 use crate::error::{Error, Result};
 
 fn text<'a>(row: &'a Map<String, Value>, key: &str) -> &'a str {
@@ -157,6 +159,29 @@ pub(super) async fn payment_after_write(
             .bind(invoice_id)
             .execute(conn)
             .await?;
+    }
+    Ok(())
+}
+
+/// An invoice links its vendor to its campaign, so it decides which drivers and vendors see the
+/// campaign: when an invoice is made, moved or removed, its campaigns are recorded in the change
+/// feed so that their pulls bring the campaign, or take it away.
+pub(super) async fn invoice_moved_campaigns(
+    conn: &mut MySqlConnection,
+    before: Option<&Map<String, Value>>,
+    after: Option<&Map<String, Value>>,
+) -> Result<()> {
+    let link = |row: Option<&Map<String, Value>>| {
+        row.map(|r| (r.get("campaign_id").and_then(Value::as_i64), r.get("vendor_id").and_then(Value::as_i64)))
+    };
+    if before.is_some() && link(before) == link(after) {
+        return Ok(());
+    }
+    let mut campaigns: Vec<i64> = [link(before), link(after)].into_iter().flatten().filter_map(|(c, _)| c).collect();
+    campaigns.sort_unstable();
+    campaigns.dedup();
+    for campaign in campaigns {
+        feed::record(conn, PullTable::Campaigns, campaign, None, Op::Upsert).await?;
     }
     Ok(())
 }

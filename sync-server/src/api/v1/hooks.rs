@@ -41,6 +41,7 @@ pub async fn after_create(
     match resource {
         Resource::Campaigns => campaigns::set_vendors(conn, id, extras).await,
         Resource::Payments => finance::payment_after_write(conn, None, values).await,
+        Resource::Invoices => finance::invoice_moved_campaigns(conn, None, Some(values)).await,
         _ => Ok(()),
     }
 }
@@ -79,6 +80,7 @@ pub async fn after_update(
         Resource::Users if extras.contains_key("password") => users::end_sessions(conn, id, "password_changed").await,
         Resource::Campaigns if extras.contains_key("vendor_ids") => campaigns::set_vendors(conn, id, extras).await,
         Resource::Payments => finance::payment_after_write(conn, Some(before), values).await,
+        Resource::Invoices => finance::invoice_moved_campaigns(conn, Some(before), Some(values)).await,
         _ => Ok(()),
     }
 }
@@ -97,9 +99,16 @@ pub async fn before_delete(
     }
 }
 
-/// After a row is soft-deleted: what goes with it.
-pub async fn after_delete(conn: &mut MySqlConnection, _user: &AuthUser, resource: Resource, id: i64) -> Result<()> {
+/// After a row is soft-deleted: what goes with it. `row` is the row as it was.
+pub async fn after_delete(
+    conn: &mut MySqlConnection,
+    _user: &AuthUser,
+    resource: Resource,
+    id: i64,
+    row: &Map<String, Value>,
+) -> Result<()> {
     match resource {
+        Resource::Invoices => finance::invoice_moved_campaigns(conn, Some(row), None).await,
         Resource::Clients => organisation::delete_client_children(conn, id).await,
         Resource::Projects => organisation::delete_project_children(conn, id).await,
         Resource::Campaigns => campaigns::delete_placeholders(conn, id).await,

@@ -525,7 +525,7 @@ async fn remove(
     let (_, row) = load_for(&mut tx, def, &user, id, Action::Delete).await?;
     hooks::before_delete(&mut tx, &user, resource, &row).await?;
     records::set_active(&mut tx, &def.spec, id, false).await?;
-    hooks::after_delete(&mut tx, &user, resource, id).await?;
+    hooks::after_delete(&mut tx, &user, resource, id, &row).await?;
     record_change(&mut tx, resource, id, &row, Op::Delete).await?;
     tx.commit().await?;
     tracing::info!(user_id = user.id, ?resource, id, "deleted");
