@@ -417,3 +417,33 @@ async fn an_invoice_that_links_a_vendor_to_a_campaign_puts_the_campaign_in_the_f
     assert_eq!(campaign_changes(&db).await?, start + 2, "and leaves them again");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_admin_deleting_a_user_or_changing_a_role_applies_to_their_next_request() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let admin = token(&server, "admin@demo.test").await?;
+    let sales = token(&server, "sales@demo.test").await?;
+    let operator = token(&server, "operator@demo.test").await?;
+    let id_of = |email: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = ?").bind(email).fetch_one(&pool).await
+        }
+    };
+
+    assert_eq!(server.api(&sales, Method::GET, "/invoices", None).await?.0, 403);
+    let sales_id = id_of("sales@demo.test").await?;
+    let (status, changed) =
+        server.api(&admin, Method::PATCH, &format!("/users/{sales_id}"), Some(json!({"role": "accounts"}))).await?;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(server.api(&sales, Method::GET, "/invoices", None).await?.0, 200, "the new role applies at once");
+
+    let operator_id = id_of("operator@demo.test").await?;
+    assert_eq!(server.api(&admin, Method::DELETE, &format!("/users/{operator_id}"), None).await?.0, 204);
+    let (status, body) = server.api(&operator, Method::GET, "/auth/me", None).await?;
+    assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (401, Some("session_revoked")));
+    let (status, _) =
+        server.api(&admin, Method::PATCH, &format!("/users/{sales_id}"), Some(json!({"role": "driver"}))).await?;
+    assert_eq!(status, 422, "a driver account needs its driver row");
+    Ok(())
+}
