@@ -56,9 +56,14 @@ pub enum Error {
         /// Seconds until a new attempt is counted.
         retry_after_secs: u64,
     },
-    /// The body is larger than the server takes (413).
-    #[error("{0}")]
-    PayloadTooLarge(String),
+    /// The body is larger than the server takes (413), with a stable code.
+    #[error("{message}")]
+    PayloadTooLarge {
+        /// `payload_too_large` or `batch_too_large`.
+        code: &'static str,
+        /// For people.
+        message: String,
+    },
     /// The body is not JSON (415).
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -106,7 +111,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::ForbiddenField { .. } => StatusCode::FORBIDDEN,
             Error::Conflict { .. } => StatusCode::CONFLICT,
@@ -134,7 +139,7 @@ impl Error {
             )
             .with_details(serde_json::json!({ "retry_after": retry_after_secs })),
             Error::NotFound(what) => ErrorInfo::new(codes::NOT_FOUND, format!("No such {what}.")),
-            Error::PayloadTooLarge(message) => ErrorInfo::new("payload_too_large", message.clone()),
+            Error::PayloadTooLarge { code, message } => ErrorInfo::new(code, message.clone()),
             Error::UnsupportedMediaType(message) => ErrorInfo::new("unsupported_media_type", message.clone()),
             Error::ForbiddenField { field } => {
                 ErrorInfo::new(codes::FORBIDDEN_FIELD, format!("You may not write {field}."))

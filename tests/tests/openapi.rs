@@ -29,8 +29,8 @@ async fn the_document_is_openapi_3_1_and_lists_every_route() -> anyhow::Result<(
     let routes: BTreeSet<(String, String)> =
         sync_server::api::route_table().into_iter().map(|r| (r.method.as_str().to_owned(), r.path)).collect();
     assert_eq!(documented(&document), routes);
-    // Six per table, four of sign-in, two of health, three dashboards, two expense reviews, this one.
-    assert_eq!(routes.len(), 13 * 6 + 4 + 2 + 3 + 2 + 1);
+    // Six per table, four of sign-in, two of health, three dashboards, two expense reviews, push, this one.
+    assert_eq!(routes.len(), 13 * 6 + 4 + 2 + 3 + 2 + 1 + 1);
 
     for (method, path) in &routes {
         let operation = &document["paths"][path][method.to_lowercase()];
@@ -63,7 +63,7 @@ async fn every_documented_route_answers() -> anyhow::Result<()> {
     for (method, path) in documented(&document) {
         let url = server.url(&path.replace("{id}", "1"));
         let method = Method::from_bytes(method.as_bytes())?;
-        let answer = client.request(method.clone(), &url).send().await?;
+        let answer = client.request(method.clone(), &url).header("X-Sync-Protocol", "1").send().await?;
         let status = answer.status();
         let body: Value = answer.json().await.unwrap_or(Value::Null);
         assert_ne!(status, 405, "{method} {path} is documented but not routed");

@@ -40,7 +40,7 @@ fn refusal(rejection: &JsonRejection) -> Error {
         _ => ("malformed_json", format!("The body is not valid JSON: {detail}")),
     };
     match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge(message),
+        StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge { code, message },
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::UnsupportedMediaType(message),
         _ => Error::BadRequest { code, message },
     }

@@ -9,6 +9,7 @@ pub mod organisation;
 pub mod records;
 pub mod scope;
 pub mod sessions;
+pub mod sync;
 pub mod users;
 
 use std::time::{Duration, Instant};

@@ -391,9 +391,23 @@ pub async fn get(
 
 /// Inserts a row from the values of its columns (absent columns take their defaults).
 pub async fn insert(conn: &mut MySqlConnection, spec: &TableSpec, values: &Map<String, Value>) -> Result<i64> {
+    insert_at(conn, spec, values, None).await
+}
+
+/// Inserts a row whose version time (`created_at` and `updated_at`) is `at` when given: a phone's
+/// capture keeps the time it was made on the phone (SYNC-PROTOCOL.md, last writer wins).
+pub async fn insert_at(
+    conn: &mut MySqlConnection,
+    spec: &TableSpec,
+    values: &Map<String, Value>,
+    at: Option<DateTime<Utc>>,
+) -> Result<i64> {
     let columns: Vec<&Column> = spec.columns.iter().filter(|c| values.contains_key(c.name)).collect();
     let mut qb = QueryBuilder::new(format!("INSERT INTO {} (", spec.table()));
     qb.push(columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", "));
+    if at.is_some() {
+        qb.push(if columns.is_empty() { "updated_at" } else { ", updated_at" });
+    }
     qb.push(") VALUES (");
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -401,14 +415,35 @@ pub async fn insert(conn: &mut MySqlConnection, spec: &TableSpec, values: &Map<S
         }
         push_value(&mut qb, c.name, c.kind, &values[c.name])?;
     }
+    if let Some(at) = at {
+        if !columns.is_empty() {
+            qb.push(", ");
+        }
+        qb.push_bind(at);
+    }
     qb.push(")");
     let result = qb.build().execute(&mut *conn).await?;
     super::inserted_id(&result)
 }
 
-/// Sets the given columns of a row and moves its `updated_at`.
+/// Sets the given columns of a row and moves its `updated_at` to now.
 pub async fn update(conn: &mut MySqlConnection, spec: &TableSpec, id: i64, values: &Map<String, Value>) -> Result<()> {
-    let mut qb = QueryBuilder::new(format!("UPDATE {} SET updated_at = UTC_TIMESTAMP(6)", spec.table()));
+    update_at(conn, spec, id, values, None).await
+}
+
+/// Sets the given columns of a row, with `updated_at` set to `at` (a phone's version time) or now.
+pub async fn update_at(
+    conn: &mut MySqlConnection,
+    spec: &TableSpec,
+    id: i64,
+    values: &Map<String, Value>,
+    at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let mut qb = QueryBuilder::new(format!("UPDATE {} SET updated_at = ", spec.table()));
+    match at {
+        Some(at) => qb.push_bind(at),
+        None => qb.push("UTC_TIMESTAMP(6)"),
+    };
     for c in spec.columns.iter().filter(|c| values.contains_key(c.name)) {
         qb.push(format!(", {} = ", c.name));
         push_value(&mut qb, c.name, c.kind, &values[c.name])?;

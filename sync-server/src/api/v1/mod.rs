@@ -10,6 +10,7 @@ mod finance;
 mod hooks;
 mod organisation;
 pub mod resources;
+pub mod sync;
 pub mod tables;
 mod users;
 
@@ -23,6 +24,7 @@ pub(crate) fn routes() -> Vec<Route> {
     let mut all = auth::routes();
     all.extend(expenses::routes());
     all.extend(dashboards::routes());
+    all.extend(sync::routes());
     for def in tables::ALL {
         all.extend(resources::routes(def));
     }

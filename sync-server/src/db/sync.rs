@@ -1,0 +1,198 @@
+//! Queries of phone sync: remembered mutations, the conflict log, devices, and phone-made rows
+//! looked up by their sync identity.
+
+use chrono::{DateTime, Utc};
+use sqlx::MySqlConnection;
+use uuid::Uuid;
+
+use crate::error::Result;
+
+/// A mutation as first answered, remembered so a replay gets the same answer.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredMutation {
+    /// Who pushed it.
+    pub user_id: i64,
+    /// From which device.
+    pub device_id: Uuid,
+    /// Which table.
+    pub table_name: String,
+    /// Which row.
+    pub row_uuid: Uuid,
+    /// `applied`, `superseded` or `rejected`.
+    pub status: String,
+    /// The row's id, when there is a row.
+    pub row_id: Option<i64>,
+    /// Why it was rejected.
+    pub error_code: Option<String>,
+    /// In words.
+    pub error_message: Option<String>,
+    /// `details` of the error, as JSON text.
+    pub error_details: Option<String>,
+}
+
+/// The remembered answer to `mutation_id`, if it was seen before.
+pub async fn find_mutation(conn: &mut MySqlConnection, mutation_id: Uuid) -> Result<Option<StoredMutation>> {
+    Ok(sqlx::query_as(
+        "SELECT user_id, device_id, table_name, row_uuid, CAST(status AS CHAR) AS status, row_id, error_code,
+                error_message, error_details
+         FROM sync_mutations WHERE mutation_id = ?",
+    )
+    .bind(mutation_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Remembers the answer to a mutation.
+pub async fn save_mutation(conn: &mut MySqlConnection, mutation_id: Uuid, m: &StoredMutation) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_mutations (mutation_id, user_id, device_id, table_name, row_uuid, status, row_id,
+                                     error_code, error_message, error_details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(mutation_id)
+    .bind(m.user_id)
+    .bind(m.device_id)
+    .bind(&m.table_name)
+    .bind(m.row_uuid)
+    .bind(&m.status)
+    .bind(m.row_id)
+    .bind(&m.error_code)
+    .bind(&m.error_message)
+    .bind(&m.error_details)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A version that lost, or was refused, or was overwritten: never dropped.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    /// Which table.
+    pub table_name: String,
+    /// The row's id, when there is a row.
+    pub row_id: Option<i64>,
+    /// The row's sync identity.
+    pub row_uuid: Uuid,
+    /// The mutation that brought the losing version, or the winning one for `overwritten`.
+    pub mutation_id: Option<Uuid>,
+    /// Who pushed the mutation.
+    pub user_id: Option<i64>,
+    /// From which device.
+    pub device_id: Option<Uuid>,
+    /// `superseded`, `rejected` or `overwritten`.
+    pub reason: &'static str,
+    /// For rejections: the error code.
+    pub error_code: Option<String>,
+    /// In words.
+    pub message: Option<String>,
+    /// `upsert` or `delete`.
+    pub losing_op: &'static str,
+    /// The losing capture fields, as JSON text.
+    pub losing_data: Option<String>,
+    /// The losing version's time.
+    pub losing_updated_at: Option<DateTime<Utc>>,
+    /// The winning version's time.
+    pub winning_updated_at: Option<DateTime<Utc>>,
+}
+
+/// Writes one entry of the conflict log.
+pub async fn log_conflict(conn: &mut MySqlConnection, c: &Conflict) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sync_conflicts (table_name, row_id, row_uuid, mutation_id, user_id, device_id, reason, error_code,
+                                     message, losing_op, losing_data, losing_updated_at, winning_updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&c.table_name)
+    .bind(c.row_id)
+    .bind(c.row_uuid)
+    .bind(c.mutation_id)
+    .bind(c.user_id)
+    .bind(c.device_id)
+    .bind(c.reason)
+    .bind(&c.error_code)
+    .bind(&c.message)
+    .bind(c.losing_op)
+    .bind(&c.losing_data)
+    .bind(c.losing_updated_at)
+    .bind(c.winning_updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Notes that a device pushed (or pulled) now, for the managers' list of field devices.
+pub async fn touch_device(conn: &mut MySqlConnection, device_id: Uuid, user_id: i64, pushed: bool) -> Result<()> {
+    let sql = if pushed {
+        "INSERT INTO devices (device_id, user_id, last_push_at) VALUES (?, ?, UTC_TIMESTAMP(6))
+         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6), last_push_at = UTC_TIMESTAMP(6)"
+    } else {
+        "INSERT INTO devices (device_id, user_id, last_pull_at) VALUES (?, ?, UTC_TIMESTAMP(6))
+         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6), last_pull_at = UTC_TIMESTAMP(6)"
+    };
+    sqlx::query(sql).bind(device_id).bind(user_id).execute(conn).await?;
+    Ok(())
+}
+
+/// The version of a phone-made row: who owns it and which write it holds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RowVersion {
+    /// Primary key.
+    pub id: i64,
+    /// `driver_id` or `promoter_id`.
+    pub owner_id: Option<i64>,
+    /// An expense's approval state.
+    pub status: Option<String>,
+    /// The version's time.
+    pub updated_at: DateTime<Utc>,
+    /// The device that wrote the current capture fields.
+    pub device_id: Option<Uuid>,
+    /// `false` once deleted.
+    pub is_active: bool,
+}
+
+/// The current version of the phone-made row `uuid` of `table`, locked for the transaction.
+pub async fn row_version_for_update(conn: &mut MySqlConnection, table: &str, uuid: Uuid) -> Result<Option<RowVersion>> {
+    let sql = match table {
+        "expenses" => {
+            "SELECT id, driver_id AS owner_id, CAST(status AS CHAR) AS status, updated_at, device_id, is_active
+             FROM expenses WHERE uuid = ? FOR UPDATE"
+        }
+        "reports" => {
+            "SELECT id, driver_id AS owner_id, NULL AS status, updated_at, device_id, is_active
+             FROM reports WHERE uuid = ? FOR UPDATE"
+        }
+        _ => {
+            "SELECT id, promoter_id AS owner_id, NULL AS status, updated_at, device_id, is_active
+             FROM promoter_activities WHERE uuid = ? FOR UPDATE"
+        }
+    };
+    Ok(sqlx::query_as(sql).bind(uuid).fetch_optional(conn).await?)
+}
+
+/// Soft-deletes a phone-made row as a version written by `device_id` at `at`.
+pub async fn delete_row_at(
+    conn: &mut MySqlConnection,
+    table: &str,
+    id: i64,
+    device_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let sql = match table {
+        "expenses" => "UPDATE expenses SET is_active = FALSE, device_id = ?, updated_at = ? WHERE id = ?",
+        "reports" => "UPDATE reports SET is_active = FALSE, device_id = ?, updated_at = ? WHERE id = ?",
+        _ => "UPDATE promoter_activities SET is_active = FALSE, device_id = ?, updated_at = ? WHERE id = ?",
+    };
+    sqlx::query(sql).bind(device_id).bind(at).bind(id).execute(conn).await?;
+    Ok(())
+}
+
+/// Brings a soft-deleted phone-made row back (a later upsert after a delete).
+pub async fn set_active(conn: &mut MySqlConnection, table: &str, id: i64) -> Result<()> {
+    let sql = match table {
+        "expenses" => "UPDATE expenses SET is_active = TRUE WHERE id = ?",
+        "reports" => "UPDATE reports SET is_active = TRUE WHERE id = ?",
+        _ => "UPDATE promoter_activities SET is_active = TRUE WHERE id = ?",
+    };
+    sqlx::query(sql).bind(id).execute(conn).await?;
+    Ok(())
+}

@@ -1,0 +1,548 @@
+//! `POST /api/v1/sync/push`: one transaction per batch, one answer per mutation.
+//!
+//! For each mutation, in order: a `mutation_id` seen before gets its first answer again
+//! (`duplicate`); then shape and field rules (`forbidden_field`, `invalid_field`), permission
+//! (`forbidden`), the expense lock (`expense_locked`), and last writer wins by `updated_at`, ties
+//! broken by the greater `device_id` (`superseded`). Every version that loses, is refused, or is
+//! overwritten goes to `sync_conflicts`. A server fault rolls the whole batch back.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Map, Value, json};
+use shared_model::capture::{Capture, parse_capture};
+use shared_model::error::codes;
+use shared_model::protocol::{
+    MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_MUTATIONS, MutationResult, MutationStatus, Op, PushResponse, PushTable,
+};
+use shared_model::{ErrorInfo, time};
+use sqlx::{MySqlConnection, MySqlPool};
+use uuid::Uuid;
+
+use crate::api::v1::resources::{ResourceDef, record_change, scope_of};
+use crate::api::v1::tables::{ACTIVITIES, EXPENSES, REPORTS};
+use crate::auth::AuthUser;
+use crate::auth::matrix::{self, Action, Resource, Scope};
+use crate::db::records;
+use crate::db::sync::{self as store, Conflict, StoredMutation};
+use crate::error::{Error, Result};
+
+fn bad_request(message: impl Into<String>) -> Error {
+    Error::BadRequest { code: codes::BAD_REQUEST, message: message.into() }
+}
+
+/// Merges a batch of mutations from one device.
+pub async fn push(pool: &MySqlPool, user: &AuthUser, body: &[u8]) -> Result<PushResponse> {
+    let body: Value = serde_json::from_slice(body).map_err(|e| Error::BadRequest {
+        code: "malformed_json",
+        message: format!("The body is not valid JSON: {e}"),
+    })?;
+    let device_id = body
+        .get("device_id")
+        .and_then(Value::as_str)
+        .and_then(|d| Uuid::parse_str(d).ok())
+        .ok_or_else(|| bad_request("device_id must be the phone's UUID"))?;
+    let mutations =
+        body.get("mutations").and_then(Value::as_array).ok_or_else(|| bad_request("mutations must be a list"))?;
+    if mutations.len() > MAX_PUSH_MUTATIONS {
+        return Err(Error::PayloadTooLarge {
+            code: codes::BATCH_TOO_LARGE,
+            message: format!("At most {MAX_PUSH_MUTATIONS} mutations per push; this one has {}.", mutations.len()),
+        });
+    }
+    let mut ids = Vec::with_capacity(mutations.len());
+    for (i, mutation) in mutations.iter().enumerate() {
+        let id = mutation
+            .get("mutation_id")
+            .and_then(Value::as_str)
+            .and_then(|m| Uuid::parse_str(m).ok())
+            .ok_or_else(|| bad_request(format!("mutation {i} has no valid mutation_id")))?;
+        ids.push(id);
+    }
+
+    let now = Utc::now();
+    let mut tx = pool.begin().await?;
+    let mut results = Vec::with_capacity(mutations.len());
+    let mut changes = Vec::new();
+    for (mutation_id, raw) in ids.into_iter().zip(mutations) {
+        let ctx = Context { user, device_id, now, today: now.date_naive() };
+        results.push(one(&mut tx, &ctx, mutation_id, raw, &mut changes).await?);
+    }
+    store::touch_device(&mut tx, device_id, user.id, true).await?;
+    // Feed numbers last: the feed's counter stays locked only from here to the commit.
+    for (resource, id, row, op) in &changes {
+        record_change(&mut tx, *resource, *id, row, *op).await?;
+    }
+    tx.commit().await?;
+    let applied = results.iter().filter(|r| r.status == MutationStatus::Applied).count();
+    tracing::info!(user_id = user.id, %device_id, mutations = results.len(), applied, "push");
+    Ok(PushResponse { server_time: now, results })
+}
+
+struct Context<'a> {
+    user: &'a AuthUser,
+    device_id: Uuid,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+}
+
+/// A change to record in the feed once the batch is merged.
+type Change = (Resource, i64, Map<String, Value>, Op);
+
+/// What a mutation's envelope says, once read.
+struct Parsed {
+    table: PushTable,
+    op: Op,
+    uuid: Uuid,
+    at: DateTime<Utc>,
+    data: Option<Map<String, Value>>,
+}
+
+/// A refusal of one mutation.
+struct Refusal {
+    error: ErrorInfo,
+    row_id: Option<i64>,
+}
+
+fn refuse(code: &str, message: impl Into<String>, field: Option<&str>) -> Refusal {
+    let mut error = ErrorInfo::new(code, message);
+    if let Some(field) = field {
+        error = error.with_details(json!({ "field": field }));
+    }
+    Refusal { error, row_id: None }
+}
+
+fn def_of(table: PushTable) -> &'static ResourceDef {
+    match table {
+        PushTable::Expenses => &EXPENSES,
+        PushTable::PromoterActivities => &ACTIVITIES,
+        PushTable::Reports => &REPORTS,
+    }
+}
+
+fn read_envelope(raw: &Value) -> std::result::Result<Parsed, Refusal> {
+    let invalid = |field: &str, what: &str| refuse(codes::INVALID_FIELD, format!("{field} {what}"), Some(field));
+    let table: PushTable = serde_json::from_value(raw.get("table").cloned().unwrap_or(Value::Null))
+        .map_err(|_| invalid("table", "must be expenses, promoter_activities or reports"))?;
+    let op: Op = serde_json::from_value(raw.get("op").cloned().unwrap_or(Value::Null))
+        .map_err(|_| invalid("op", "must be upsert or delete"))?;
+    let uuid = raw
+        .get("uuid")
+        .and_then(Value::as_str)
+        .and_then(|u| Uuid::parse_str(u).ok())
+        .ok_or_else(|| invalid("uuid", "must be the row's UUID"))?;
+    let at = raw
+        .get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(|t| time::parse(t).ok())
+        .ok_or_else(|| invalid("updated_at", "must be an RFC 3339 time"))?;
+    let data = match (op, raw.get("data")) {
+        (Op::Upsert, Some(Value::Object(map))) => Some(map.clone()),
+        (Op::Upsert, _) => return Err(invalid("data", "must hold the capture fields of an upsert")),
+        (Op::Delete, _) => None,
+    };
+    Ok(Parsed { table, op, uuid, at, data })
+}
+
+/// Whether the version (`at`, `device`) is later than the row's: time first, then the
+/// lexicographically greater device id.
+fn later(at: DateTime<Utc>, device: Uuid, row_at: DateTime<Utc>, row_device: Option<Uuid>) -> bool {
+    let row_device = row_device.map(|d| d.hyphenated().to_string()).unwrap_or_default();
+    at > row_at || (at == row_at && device.hyphenated().to_string() > row_device)
+}
+
+async fn one(
+    conn: &mut MySqlConnection,
+    ctx: &Context<'_>,
+    mutation_id: Uuid,
+    raw: &Value,
+    changes: &mut Vec<Change>,
+) -> Result<MutationResult> {
+    if let Some(first) = store::find_mutation(conn, mutation_id).await? {
+        return duplicate(conn, ctx, mutation_id, &first).await;
+    }
+    let parsed = match read_envelope(raw) {
+        Ok(parsed) => parsed,
+        Err(refusal) => {
+            let table = raw.get("table").and_then(Value::as_str).unwrap_or("unknown");
+            let uuid =
+                raw.get("uuid").and_then(Value::as_str).and_then(|u| Uuid::parse_str(u).ok()).unwrap_or_default();
+            return rejected(conn, ctx, mutation_id, table, uuid, raw, refusal).await;
+        }
+    };
+    match merge(conn, ctx, mutation_id, &parsed, changes).await? {
+        Ok(result) => Ok(result),
+        Err(refusal) => rejected(conn, ctx, mutation_id, parsed.table.as_str(), parsed.uuid, raw, refusal).await,
+    }
+}
+
+async fn rejected(
+    conn: &mut MySqlConnection,
+    ctx: &Context<'_>,
+    mutation_id: Uuid,
+    table: &str,
+    uuid: Uuid,
+    raw: &Value,
+    refusal: Refusal,
+) -> Result<MutationResult> {
+    let table: String = table.chars().take(64).collect();
+    store::log_conflict(
+        conn,
+        &Conflict {
+            table_name: table.clone(),
+            row_id: refusal.row_id,
+            row_uuid: uuid,
+            mutation_id: Some(mutation_id),
+            user_id: Some(ctx.user.id),
+            device_id: Some(ctx.device_id),
+            reason: "rejected",
+            error_code: Some(refusal.error.code.clone()),
+            message: Some(refusal.error.message.chars().take(1000).collect()),
+            losing_op: if raw.get("op").and_then(Value::as_str) == Some("delete") { "delete" } else { "upsert" },
+            losing_data: Some(raw.to_string()),
+            losing_updated_at: raw.get("updated_at").and_then(Value::as_str).and_then(|t| time::parse(t).ok()),
+            winning_updated_at: None,
+        },
+    )
+    .await?;
+    store::save_mutation(
+        conn,
+        mutation_id,
+        &StoredMutation {
+            user_id: ctx.user.id,
+            device_id: ctx.device_id,
+            table_name: table,
+            row_uuid: uuid,
+            status: "rejected".into(),
+            row_id: refusal.row_id,
+            error_code: Some(refusal.error.code.clone()),
+            error_message: Some(refusal.error.message.chars().take(1000).collect()),
+            error_details: refusal.error.details.as_ref().map(Value::to_string),
+        },
+    )
+    .await?;
+    Ok(MutationResult {
+        mutation_id,
+        status: MutationStatus::Rejected,
+        original_status: None,
+        id: refusal.row_id,
+        row: None,
+        error: Some(refusal.error),
+    })
+}
+
+async fn duplicate(
+    conn: &mut MySqlConnection,
+    ctx: &Context<'_>,
+    mutation_id: Uuid,
+    first: &StoredMutation,
+) -> Result<MutationResult> {
+    if first.user_id != ctx.user.id {
+        let error = ErrorInfo::new(codes::FORBIDDEN, "This mutation_id was used by another user.");
+        return Ok(MutationResult {
+            mutation_id,
+            status: MutationStatus::Rejected,
+            original_status: None,
+            id: None,
+            row: None,
+            error: Some(error),
+        });
+    }
+    let original: MutationStatus = serde_json::from_value(Value::String(first.status.clone()))
+        .map_err(|e| Error::Other(anyhow::anyhow!("stored mutation status: {e}")))?;
+    let row = match (original, first.row_id, first.table_name.as_str()) {
+        (MutationStatus::Superseded, Some(id), table) => {
+            let def = serde_json::from_value::<PushTable>(Value::String(table.to_owned())).ok().map(def_of);
+            match def {
+                Some(def) => records::get(conn, &def.spec, None, id, true, false).await?.map(Value::Object),
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    let error = first.error_code.as_ref().map(|code| ErrorInfo {
+        code: code.clone(),
+        message: first.error_message.clone().unwrap_or_default(),
+        details: first.error_details.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+    });
+    Ok(MutationResult {
+        mutation_id,
+        status: MutationStatus::Duplicate,
+        original_status: Some(original),
+        id: first.row_id,
+        row,
+        error,
+    })
+}
+
+/// The rules and the merge of one well-formed mutation. `Ok(Err(..))` is a refusal of this
+/// mutation; `Err(..)` a server fault that ends the whole batch.
+async fn merge(
+    conn: &mut MySqlConnection,
+    ctx: &Context<'_>,
+    mutation_id: Uuid,
+    m: &Parsed,
+    changes: &mut Vec<Change>,
+) -> Result<std::result::Result<MutationResult, Refusal>> {
+    let def = def_of(m.table);
+    let resource = def.spec.resource;
+    let capture = match &m.data {
+        Some(data) => match parse_capture(m.table, data, ctx.today) {
+            Ok(capture) => Some(capture),
+            Err(e) => {
+                let mut refusal = refuse(e.code, e.message.clone(), None);
+                refusal.error = e.to_error_info();
+                return Ok(Err(refusal));
+            }
+        },
+        None => None,
+    };
+
+    // Permission: the role writes this table, for its own driver or promoter row.
+    let grant = matrix::grant(ctx.user.role, resource).filter(|g| g.allows(Action::Create));
+    let (owner_column, owner) = match grant.map(|g| g.scope) {
+        Some(Scope::OwnDriver) => ("driver_id", ctx.user.driver_id),
+        Some(Scope::OwnPromoter) => ("promoter_id", ctx.user.promoter_id),
+        _ => ("", None),
+    };
+    let Some(owner) = owner else {
+        return Ok(Err(refuse(
+            codes::FORBIDDEN,
+            format!("A {} does not write {}.", ctx.user.role, m.table.as_str()),
+            None,
+        )));
+    };
+    let current = store::row_version_for_update(conn, m.table.as_str(), m.uuid).await?;
+    if let Some(row) = &current
+        && row.owner_id != Some(owner)
+    {
+        return Ok(Err(refuse(codes::FORBIDDEN, "This record belongs to another user.", None)));
+    }
+    let row_id = current.as_ref().map(|r| r.id);
+
+    // The campaign must be one this user works on.
+    if let Some(campaign_id) = capture.as_ref().map(campaign_of) {
+        let campaign_scope = matrix::grant(ctx.user.role, Resource::Campaigns).and_then(|g| scope_of(g, ctx.user));
+        let in_scope = match matrix::grant(ctx.user.role, Resource::Campaigns) {
+            Some(_) => records::exists(conn, Resource::Campaigns, campaign_scope.as_ref(), campaign_id).await?,
+            None => false,
+        };
+        if !in_scope {
+            let mut refusal = refuse(
+                codes::INVALID_FIELD,
+                format!("Campaign {campaign_id} does not exist, has ended its run, or is not one of yours."),
+                Some("campaign_id"),
+            );
+            refusal.row_id = row_id;
+            return Ok(Err(refusal));
+        }
+    }
+
+    // A reviewed expense is locked, for edits and deletes alike, older or newer.
+    if let Some(row) = &current
+        && m.table == PushTable::Expenses
+        && row.status.as_deref() != Some("pending")
+    {
+        let mut refusal = refuse(
+            codes::EXPENSE_LOCKED,
+            format!("This expense was already {}.", row.status.as_deref().unwrap_or("reviewed")),
+            None,
+        );
+        refusal.row_id = row_id;
+        return Ok(Err(refusal));
+    }
+
+    // A clock too far ahead cannot win every conflict: clamp to server time.
+    let at = if m.at > ctx.now + Duration::seconds(MAX_CLOCK_AHEAD_SECONDS) { ctx.now } else { m.at };
+
+    if let Some(row) = &current
+        && !later(at, ctx.device_id, row.updated_at, row.device_id)
+    {
+        let server_row = records::get(conn, &def.spec, None, row.id, true, false).await?.map(Value::Object);
+        store::log_conflict(
+            conn,
+            &Conflict {
+                table_name: m.table.as_str().into(),
+                row_id: Some(row.id),
+                row_uuid: m.uuid,
+                mutation_id: Some(mutation_id),
+                user_id: Some(ctx.user.id),
+                device_id: Some(ctx.device_id),
+                reason: "superseded",
+                error_code: None,
+                message: Some("The server holds a later version.".into()),
+                losing_op: op_text(m.op),
+                losing_data: m.data.as_ref().map(|d| Value::Object(d.clone()).to_string()),
+                losing_updated_at: Some(at),
+                winning_updated_at: Some(row.updated_at),
+            },
+        )
+        .await?;
+        remember(conn, ctx, mutation_id, m, "superseded", Some(row.id)).await?;
+        return Ok(Ok(MutationResult {
+            mutation_id,
+            status: MutationStatus::Superseded,
+            original_status: None,
+            id: Some(row.id),
+            row: server_row,
+            error: None,
+        }));
+    }
+
+    // This version wins. The one it replaces goes to the log.
+    if let Some(row) = &current {
+        let previous = records::get(conn, &def.spec, None, row.id, true, false).await?;
+        store::log_conflict(
+            conn,
+            &Conflict {
+                table_name: m.table.as_str().into(),
+                row_id: Some(row.id),
+                row_uuid: m.uuid,
+                mutation_id: Some(mutation_id),
+                user_id: Some(ctx.user.id),
+                device_id: row.device_id,
+                reason: "overwritten",
+                error_code: None,
+                message: Some("Replaced by a later version.".into()),
+                losing_op: if row.is_active { "upsert" } else { "delete" },
+                losing_data: previous.map(|p| Value::Object(p).to_string()),
+                losing_updated_at: Some(row.updated_at),
+                winning_updated_at: Some(at),
+            },
+        )
+        .await?;
+    }
+
+    let id = match (m.op, &current, capture) {
+        (Op::Delete, Some(row), _) => {
+            store::delete_row_at(conn, m.table.as_str(), row.id, ctx.device_id, at).await?;
+            Some(row.id)
+        }
+        (Op::Delete, None, _) => None,
+        (Op::Upsert, _, Some(capture)) => {
+            let mut values = capture_values(&capture)?;
+            values.insert(owner_column.into(), Value::from(owner));
+            values.insert("device_id".into(), Value::from(ctx.device_id.to_string()));
+            if m.table == PushTable::PromoterActivities {
+                let name: Option<String> = sqlx::query_scalar("SELECT name FROM promoters WHERE id = ?")
+                    .bind(owner)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                values.insert("promoter_name".into(), name.map_or(Value::Null, Value::from));
+            }
+            match &current {
+                Some(row) => {
+                    records::update_at(conn, &def.spec, row.id, &values, Some(at)).await?;
+                    if !row.is_active {
+                        store::set_active(conn, m.table.as_str(), row.id).await?;
+                    }
+                    Some(row.id)
+                }
+                None => {
+                    values.insert("uuid".into(), Value::from(m.uuid.to_string()));
+                    values.insert("created_by_id".into(), Value::from(ctx.user.id));
+                    if m.table == PushTable::Expenses {
+                        values.insert("status".into(), Value::from("pending"));
+                    }
+                    Some(records::insert_at(conn, &def.spec, &values, Some(at)).await?)
+                }
+            }
+        }
+        (Op::Upsert, _, None) => return Err(Error::Other(anyhow::anyhow!("an upsert without capture fields"))),
+    };
+    if let Some(id) = id {
+        let row = records::get(conn, &def.spec, None, id, true, false).await?.unwrap_or_default();
+        changes.push((resource, id, row, m.op));
+    }
+    remember(conn, ctx, mutation_id, m, "applied", id).await?;
+    Ok(Ok(MutationResult {
+        mutation_id,
+        status: MutationStatus::Applied,
+        original_status: None,
+        id,
+        row: None,
+        error: None,
+    }))
+}
+
+fn op_text(op: Op) -> &'static str {
+    match op {
+        Op::Upsert => "upsert",
+        Op::Delete => "delete",
+    }
+}
+
+fn campaign_of(capture: &Capture) -> i64 {
+    match capture {
+        Capture::Expense(e) => e.campaign_id,
+        Capture::Activity(a) => a.campaign_id,
+        Capture::Report(r) => r.campaign_id,
+    }
+}
+
+/// The capture as the columns it is stored in; a report's distance is the server's own
+/// measurement of its track.
+fn capture_values(capture: &Capture) -> Result<Map<String, Value>> {
+    let value = match capture {
+        Capture::Expense(e) => serde_json::to_value(e),
+        Capture::Activity(a) => serde_json::to_value(a),
+        Capture::Report(r) => {
+            let mut value = serde_json::to_value(r).map_err(|e| Error::Other(e.into()))?;
+            if let Some(km) = r.effective_km() {
+                value["km_travelled"] = json!((km * 1000.0).round() / 1000.0);
+            }
+            Ok(value)
+        }
+    }
+    .map_err(|e| Error::Other(e.into()))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::Other(anyhow::anyhow!("a capture is an object"))),
+    }
+}
+
+async fn remember(
+    conn: &mut MySqlConnection,
+    ctx: &Context<'_>,
+    mutation_id: Uuid,
+    m: &Parsed,
+    status: &str,
+    row_id: Option<i64>,
+) -> Result<()> {
+    store::save_mutation(
+        conn,
+        mutation_id,
+        &StoredMutation {
+            user_id: ctx.user.id,
+            device_id: ctx.device_id,
+            table_name: m.table.as_str().into(),
+            row_uuid: m.uuid,
+            status: status.into(),
+            row_id,
+            error_code: None,
+            error_message: None,
+            error_details: None,
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        time::parse(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_later_time_wins_and_ties_go_to_the_greater_device() {
+        let a = Uuid::parse_str("0190f5c2-0000-7000-8000-00000000000a").unwrap_or_default();
+        let b = Uuid::parse_str("0190f5c2-0000-7000-8000-00000000000b").unwrap_or_default();
+        let t = at("2026-01-09T08:15:30.123Z");
+        assert!(later(at("2026-01-09T08:15:30.124Z"), a, t, Some(b)));
+        assert!(!later(at("2026-01-09T08:15:30.122Z"), b, t, Some(a)));
+        assert!(later(t, b, t, Some(a)));
+        assert!(!later(t, a, t, Some(b)));
+        assert!(!later(t, a, t, Some(a)), "the same version does not replace itself");
+        assert!(later(t, a, t, None), "any device beats a row written by the office");
+    }
+}
