@@ -13,6 +13,31 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
+/// Whose row a change was about when it was written: a pull tells that user when the row is no
+/// longer visible to it, and nobody else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// The owning driver.
+    pub driver_id: Option<i64>,
+    /// The owning promoter.
+    pub promoter_id: Option<i64>,
+}
+
+impl Audience {
+    /// Nobody in particular (campaigns, vehicles): visible rows go to everyone who may see them.
+    pub const NONE: Audience = Audience { driver_id: None, promoter_id: None };
+
+    /// One driver.
+    pub const fn driver(id: Option<i64>) -> Self {
+        Audience { driver_id: id, promoter_id: None }
+    }
+
+    /// One promoter.
+    pub const fn promoter(id: Option<i64>) -> Self {
+        Audience { driver_id: None, promoter_id: id }
+    }
+}
+
 /// Records that a row of a pulled table changed; returns its feed number.
 pub async fn record(
     conn: &mut MySqlConnection,
@@ -20,6 +45,7 @@ pub async fn record(
     row_id: i64,
     row_uuid: Option<Uuid>,
     op: Op,
+    audience: Audience,
 ) -> Result<i64> {
     let taken = sqlx::query("UPDATE sync_sequences SET value = LAST_INSERT_ID(value + 1) WHERE name = 'change_feed'")
         .execute(&mut *conn)
@@ -32,12 +58,17 @@ pub async fn record(
         Op::Upsert => "upsert",
         Op::Delete => "delete",
     };
-    sqlx::query("INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op) VALUES (?, ?, ?, ?, ?)")
-        .bind(seq)
-        .bind(table.as_str())
-        .bind(row_id)
-        .bind(row_uuid)
-        .bind(op)
+    sqlx::query(
+        "INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op, audience_driver_id, audience_promoter_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(seq)
+    .bind(table.as_str())
+    .bind(row_id)
+    .bind(row_uuid)
+    .bind(op)
+    .bind(audience.driver_id)
+    .bind(audience.promoter_id)
         .execute(&mut *conn)
         .await?;
     Ok(seq)

@@ -5,7 +5,8 @@ use sqlx::MySqlConnection;
 
 use shared_model::protocol::{Op, PullTable};
 
-use super::{feed, inserted_id};
+use super::feed::{self, Audience};
+use super::inserted_id;
 use crate::error::{Error, Result, ResultExt};
 
 /// The invoice number of the placeholder that links `vendor_id` to `campaign_id`.
@@ -37,7 +38,7 @@ pub async fn insert_invoice(conn: &mut MySqlConnection, i: &InvoiceFields) -> Re
     })?;
     let id = inserted_id(&result)?;
     if let Some(campaign_id) = i.campaign_id {
-        feed::record(conn, PullTable::Campaigns, campaign_id, None, Op::Upsert).await?;
+        feed::record(conn, PullTable::Campaigns, campaign_id, None, Op::Upsert, Audience::NONE).await?;
     }
     Ok(id)
 }

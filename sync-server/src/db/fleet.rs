@@ -5,7 +5,8 @@ use sqlx::MySqlConnection;
 
 use shared_model::protocol::{Op, PullTable};
 
-use super::{feed, inserted_id};
+use super::feed::{self, Audience};
+use super::inserted_id;
 use crate::error::{Error, Result, ResultExt};
 
 /// Inserts a vendor; returns its id.
@@ -52,7 +53,7 @@ pub async fn insert_vehicle(conn: &mut MySqlConnection, v: &VehicleFields) -> Re
         message: format!("A vehicle numbered {} already exists.", v.vehicle_number),
     })?;
     let id = inserted_id(&result)?;
-    feed::record(conn, PullTable::Vehicles, id, None, Op::Upsert).await?;
+    feed::record(conn, PullTable::Vehicles, id, None, Op::Upsert, Audience::NONE).await?;
     Ok(id)
 }
 
@@ -77,7 +78,7 @@ pub async fn insert_driver(conn: &mut MySqlConnection, d: &DriverFields) -> Resu
     .execute(&mut *conn)
     .await?;
     let id = inserted_id(&result)?;
-    feed::record(conn, PullTable::Drivers, id, None, Op::Upsert).await?;
+    feed::record(conn, PullTable::Drivers, id, None, Op::Upsert, Audience::driver(Some(id))).await?;
     Ok(id)
 }
 
@@ -100,7 +101,7 @@ pub async fn insert_promoter(conn: &mut MySqlConnection, p: &PromoterFields) -> 
         .execute(&mut *conn)
         .await?;
     let id = inserted_id(&result)?;
-    feed::record(conn, PullTable::Promoters, id, None, Op::Upsert).await?;
+    feed::record(conn, PullTable::Promoters, id, None, Op::Upsert, Audience::promoter(Some(id))).await?;
     Ok(id)
 }
 

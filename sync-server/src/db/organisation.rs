@@ -5,7 +5,8 @@ use sqlx::MySqlConnection;
 
 use shared_model::protocol::{Op, PullTable};
 
-use super::{feed, inserted_id};
+use super::feed::{self, Audience};
+use super::inserted_id;
 use crate::error::Result;
 
 /// Inserts a client; returns its id.
@@ -80,7 +81,7 @@ pub async fn insert_campaign(conn: &mut MySqlConnection, c: &CampaignFields) -> 
     .execute(&mut *conn)
     .await?;
     let id = inserted_id(&result)?;
-    feed::record(conn, PullTable::Campaigns, id, None, Op::Upsert).await?;
+    feed::record(conn, PullTable::Campaigns, id, None, Op::Upsert, Audience::NONE).await?;
     Ok(id)
 }
 

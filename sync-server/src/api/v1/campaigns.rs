@@ -10,7 +10,8 @@ use shared_model::tables::PLACEHOLDER_PREFIX;
 use sqlx::MySqlConnection;
 
 use super::resources::invalid;
-use crate::db::{feed, finance};
+use crate::db::feed::{self, Audience};
+use crate::db::finance;
 use crate::error::Result;
 
 fn vendor_ids(extras: &Map<String, Value>) -> Result<Option<BTreeSet<i64>>> {
@@ -76,7 +77,7 @@ pub(super) async fn set_vendors(
     }
     if changed {
         // Who sees the campaign changed: its drivers pull it again (or lose it).
-        feed::record(conn, PullTable::Campaigns, campaign_id, None, Op::Upsert).await?;
+        feed::record(conn, PullTable::Campaigns, campaign_id, None, Op::Upsert, Audience::NONE).await?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use sqlx::MySqlConnection;
 
 use super::resources::{conflict, invalid};
 use crate::auth::AuthUser;
-use crate::db::feed;
+use crate::db::feed::{self, Audience};
 use crate::error::{Error, Result};
 
 fn text<'a>(row: &'a Map<String, Value>, key: &str) -> &'a str {
@@ -181,7 +181,7 @@ pub(super) async fn invoice_moved_campaigns(
     campaigns.sort_unstable();
     campaigns.dedup();
     for campaign in campaigns {
-        feed::record(conn, PullTable::Campaigns, campaign, None, Op::Upsert).await?;
+        feed::record(conn, PullTable::Campaigns, campaign, None, Op::Upsert, Audience::NONE).await?;
     }
     Ok(())
 }

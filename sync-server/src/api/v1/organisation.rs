@@ -4,7 +4,7 @@
 use shared_model::protocol::{Op, PullTable};
 use sqlx::MySqlConnection;
 
-use crate::db::feed;
+use crate::db::feed::{self, Audience};
 use crate::error::Result;
 
 /// Whose campaigns go.
@@ -34,7 +34,7 @@ async fn delete_campaigns(conn: &mut MySqlConnection, parent: Parent) -> Result<
             .execute(&mut *conn)
             .await?;
         super::campaigns::delete_placeholders(conn, campaign).await?;
-        feed::record(conn, PullTable::Campaigns, campaign, None, Op::Delete).await?;
+        feed::record(conn, PullTable::Campaigns, campaign, None, Op::Delete, Audience::NONE).await?;
     }
     Ok(())
 }

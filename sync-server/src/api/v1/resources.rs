@@ -30,7 +30,8 @@ use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::{self, Action, Grant, Resource, Scope};
 use crate::db::records::{self, Kind, ListQuery, TableSpec};
-use crate::db::{feed, scope};
+use crate::db::feed::{self, Audience};
+use crate::db::scope;
 use crate::error::{Error, Result, constraint_of};
 use crate::state::AppState;
 
@@ -422,6 +423,33 @@ async fn check_references(
     errors.into_result().map_err(Error::Validation)
 }
 
+/// The table phones pull `resource` as, if they pull it.
+fn pulled(resource: Resource) -> Option<PullTable> {
+    Some(match resource {
+        Resource::Campaigns => PullTable::Campaigns,
+        Resource::Drivers => PullTable::Drivers,
+        Resource::Vehicles => PullTable::Vehicles,
+        Resource::Promoters => PullTable::Promoters,
+        Resource::Expenses => PullTable::Expenses,
+        Resource::PromoterActivities => PullTable::PromoterActivities,
+        Resource::Reports => PullTable::Reports,
+        _ => return None,
+    })
+}
+
+/// Whose row this is, for the feed: the driver of an expense or report (or the driver row
+/// itself), the promoter of an activity (or the promoter row itself).
+fn audience_of(resource: Resource, row: &Map<String, Value>) -> Audience {
+    let get = |key: &str| row.get(key).and_then(Value::as_i64);
+    match resource {
+        Resource::Expenses | Resource::Reports => Audience::driver(get("driver_id")),
+        Resource::Drivers => Audience::driver(get("id")),
+        Resource::PromoterActivities => Audience::promoter(get("promoter_id")),
+        Resource::Promoters => Audience::promoter(get("id")),
+        _ => Audience::NONE,
+    }
+}
+
 /// Records a change of a row of a table phones pull.
 pub async fn record_change(
     conn: &mut MySqlConnection,
@@ -430,18 +458,33 @@ pub async fn record_change(
     row: &Map<String, Value>,
     op: Op,
 ) -> Result<()> {
-    let table = match resource {
-        Resource::Campaigns => PullTable::Campaigns,
-        Resource::Drivers => PullTable::Drivers,
-        Resource::Vehicles => PullTable::Vehicles,
-        Resource::Promoters => PullTable::Promoters,
-        Resource::Expenses => PullTable::Expenses,
-        Resource::PromoterActivities => PullTable::PromoterActivities,
-        Resource::Reports => PullTable::Reports,
-        _ => return Ok(()),
-    };
+    let Some(table) = pulled(resource) else { return Ok(()) };
     let uuid = row.get("uuid").and_then(Value::as_str).and_then(|u| uuid::Uuid::parse_str(u).ok());
-    feed::record(conn, table, id, uuid, op).await?;
+    feed::record(conn, table, id, uuid, op, audience_of(resource, row)).await?;
+    Ok(())
+}
+
+/// After an update that moved a row from one owner to another (an expense to another driver, a
+/// driver to another vehicle), the feed also tells the user who lost it.
+async fn record_moves(
+    conn: &mut MySqlConnection,
+    resource: Resource,
+    id: i64,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) -> Result<()> {
+    let (Some(table), old) = (pulled(resource), audience_of(resource, before)) else { return Ok(()) };
+    if old != Audience::NONE && old != audience_of(resource, after) {
+        let uuid = before.get("uuid").and_then(Value::as_str).and_then(|u| uuid::Uuid::parse_str(u).ok());
+        feed::record(conn, table, id, uuid, Op::Upsert, old).await?;
+    }
+    if resource == Resource::Drivers && before.get("vehicle_id") != after.get("vehicle_id") {
+        // The driver's vehicle is the one its phone holds: the old one leaves, the new one arrives.
+        let driver = Audience::driver(Some(id));
+        for vehicle in [before.get("vehicle_id"), after.get("vehicle_id")].into_iter().flatten().filter_map(Value::as_i64) {
+            feed::record(conn, PullTable::Vehicles, vehicle, None, Op::Upsert, driver).await?;
+        }
+    }
     Ok(())
 }
 
@@ -507,6 +550,7 @@ async fn update(
     records::update(&mut tx, &def.spec, id, &values).await.map_err(|e| unique_conflict(&def.spec, e))?;
     hooks::after_update(&mut tx, &user, resource, id, &before, &values, &extras).await?;
     let row = records::get(&mut tx, &def.spec, None, id, false, false).await?.ok_or_else(|| not_found(resource))?;
+    record_moves(&mut tx, resource, id, &before, &row).await?;
     record_change(&mut tx, resource, id, &row, Op::Upsert).await?;
     let row = hooks::decorate(&mut tx, resource, id, row).await?;
     tx.commit().await?;
