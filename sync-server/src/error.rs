@@ -73,6 +73,14 @@ pub enum Error {
         /// The field.
         field: String,
     },
+    /// What was asked for is gone for good (410), with a stable code.
+    #[error("{message}")]
+    Gone {
+        /// `cursor_expired`.
+        code: &'static str,
+        /// For people.
+        message: String,
+    },
     /// No such row, or not one the user may see (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -111,6 +119,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Gone { .. } => StatusCode::GONE,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::ForbiddenField { .. } => StatusCode::FORBIDDEN,
@@ -131,7 +140,8 @@ impl Error {
             Error::Validation(errors) => ErrorInfo::validation(errors),
             Error::BadRequest { code, message }
             | Error::Conflict { code, message }
-            | Error::Unauthorized { code, message } => ErrorInfo::new(code, message.clone()),
+            | Error::Unauthorized { code, message }
+            | Error::Gone { code, message } => ErrorInfo::new(code, message.clone()),
             Error::Forbidden(message) => ErrorInfo::new(codes::FORBIDDEN, message.clone()),
             Error::TooManyAttempts { retry_after_secs } => ErrorInfo::new(
                 codes::TOO_MANY_ATTEMPTS,

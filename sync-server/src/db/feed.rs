@@ -69,7 +69,7 @@ pub async fn record(
     .bind(op)
     .bind(audience.driver_id)
     .bind(audience.promoter_id)
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *conn)
+    .await?;
     Ok(seq)
 }

@@ -369,6 +369,24 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// Up to `limit` active rows in scope with ids above `after`, by id: a page of a first sync.
+pub async fn page_after(
+    conn: &mut MySqlConnection,
+    spec: &TableSpec,
+    scope: Option<&Clause>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Map<String, Value>>> {
+    let mut qb = QueryBuilder::new(format!("SELECT {} FROM {} t", spec.select_list(), spec.table()));
+    push_where(&mut qb, scope, false);
+    qb.push(" AND t.id > ");
+    qb.push_bind(after);
+    qb.push(" ORDER BY t.id LIMIT ");
+    qb.push_bind(limit);
+    let rows = qb.build().fetch_all(&mut *conn).await?;
+    rows.iter().map(|row| to_json(spec, row)).collect()
+}
+
 /// One row in scope; `lock` takes it `FOR UPDATE` for the rest of the transaction.
 pub async fn get(
     conn: &mut MySqlConnection,

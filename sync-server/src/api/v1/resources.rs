@@ -29,8 +29,8 @@ use crate::api::openapi;
 use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::{self, Action, Grant, Resource, Scope};
-use crate::db::records::{self, Kind, ListQuery, TableSpec};
 use crate::db::feed::{self, Audience};
+use crate::db::records::{self, Kind, ListQuery, TableSpec};
 use crate::db::scope;
 use crate::error::{Error, Result, constraint_of};
 use crate::state::AppState;
@@ -481,7 +481,9 @@ async fn record_moves(
     if resource == Resource::Drivers && before.get("vehicle_id") != after.get("vehicle_id") {
         // The driver's vehicle is the one its phone holds: the old one leaves, the new one arrives.
         let driver = Audience::driver(Some(id));
-        for vehicle in [before.get("vehicle_id"), after.get("vehicle_id")].into_iter().flatten().filter_map(Value::as_i64) {
+        for vehicle in
+            [before.get("vehicle_id"), after.get("vehicle_id")].into_iter().flatten().filter_map(Value::as_i64)
+        {
             feed::record(conn, PullTable::Vehicles, vehicle, None, Op::Upsert, driver).await?;
         }
     }

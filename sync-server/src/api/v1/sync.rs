@@ -3,13 +3,17 @@
 
 use axum::Json;
 use axum::body::Body;
+use axum::extract::Query;
 use axum::extract::{FromRequestParts, State};
 use axum::http::Method;
 use axum::http::request::Parts;
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::json;
 use shared_model::error::codes;
-use shared_model::protocol::{MAX_PUSH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PushResponse};
+use shared_model::protocol::{
+    DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION, PullResponse, PushResponse,
+};
+use std::collections::HashMap;
 
 use super::PREFIX;
 use crate::api::routes::Route;
@@ -62,8 +66,38 @@ pub(super) fn routes() -> Vec<Route> {
                 "id": {"type": "integer"}, "row": {"type": "object"},
                 "error": {"$ref": "#/components/schemas/Error/properties/error"}}}}}})))
         .errors(&[400, 401, 413]);
-    push_route.doc.params.push(header);
-    vec![push_route]
+    push_route.doc.params.push(header.clone());
+    let mut pull_route = Route::new(Method::GET, format!("{PREFIX}/sync/pull"), get(pull), "sync", "Receive what changed for this user")
+        .query("cursor", json!({"type": "string"}), "from the last page; none for a first sync")
+        .query("limit", json!({"type": "integer", "minimum": 1, "maximum": MAX_PULL_LIMIT, "default": DEFAULT_PULL_LIMIT}), "changes per page")
+        .answers(200, "A page of changes", Some(json!({"type": "object", "required": ["changes", "cursor", "has_more", "server_time"], "properties": {
+            "changes": {"type": "array", "items": {"type": "object", "required": ["table", "op", "id"], "properties": {
+                "table": {"type": "string", "enum": ["campaigns", "drivers", "vehicles", "promoters", "expenses", "promoter_activities", "reports"]},
+                "op": {"type": "string", "enum": ["upsert", "delete"]},
+                "id": {"type": "integer"}, "uuid": {"type": "string", "format": "uuid"}, "row": {"type": "object"}}}},
+            "cursor": {"type": "string"}, "has_more": {"type": "boolean"},
+            "server_time": {"type": "string", "format": "date-time"}}})))
+        .errors(&[400, 401, 403, 410]);
+    pull_route.doc.params.push(header);
+    vec![push_route, pull_route]
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    _protocol: SyncProtocol,
+    user: AuthUser,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<PullResponse>> {
+    let limit = match query.get("limit") {
+        None => i64::from(DEFAULT_PULL_LIMIT),
+        Some(text) => {
+            text.parse::<i64>().ok().filter(|l| (1..=i64::from(MAX_PULL_LIMIT)).contains(l)).ok_or_else(|| {
+                Error::BadRequest { code: codes::BAD_REQUEST, message: format!("limit must be 1 to {MAX_PULL_LIMIT}") }
+            })?
+        }
+    };
+    let cursor = query.get("cursor").map(String::as_str).filter(|c| !c.is_empty());
+    Ok(Json(sync::pull::pull(&state.pool, &user, cursor, limit).await?))
 }
 
 async fn push(
