@@ -49,6 +49,10 @@ pub struct Config {
     /// Log filter (`info`, `sync_server=debug,info`, ...); `RUST_LOG` wins when set.
     #[serde(default = "defaults::log")]
     pub log: String,
+    /// How many days the change feed keeps entries; a phone silent for longer starts a new first
+    /// sync (after `410 cursor_expired`), keeping what it has not sent.
+    #[serde(default = "defaults::feed_retention_days")]
+    pub feed_retention_days: u32,
 }
 
 mod defaults {
@@ -75,6 +79,9 @@ mod defaults {
     pub fn log() -> String {
         "info".to_owned()
     }
+    pub fn feed_retention_days() -> u32 {
+        60
+    }
 }
 
 impl Config {
@@ -90,6 +97,9 @@ impl Config {
         figment = figment.merge(Env::prefixed("FLEET_").only(KEYS));
         let config: Config = figment.extract().map_err(|e| Error::Config(one_line_figment_error(&e)))?;
         config.database_url.check()?;
+        if config.feed_retention_days == 0 {
+            return Err(Error::Config("feed_retention_days must be at least 1".into()));
+        }
         if config.database_max_connections == 0 {
             return Err(Error::Config("database_max_connections must be at least 1".into()));
         }
@@ -308,6 +318,7 @@ mod tests {
             database_max_connections: 1,
             database_connect_timeout_secs: 1,
             log: defaults::log(),
+            feed_retention_days: defaults::feed_retention_days(),
         };
         let first = config.jwt_secret().expect("generated");
         let second = config.jwt_secret().expect("read back");

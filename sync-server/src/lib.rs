@@ -60,12 +60,29 @@ pub async fn serve(config: Config) -> Result<()> {
     let jwt_secret = config.jwt_secret()?;
     let address = listener.local_addr()?;
     tracing::info!(url = %format!("http://{address}"), database = %config.database_url, "fleet-server is listening");
+    let upkeep = tokio::spawn(upkeep(pool.clone(), config.feed_retention_days));
     let tokens = Arc::new(auth::tokens::TokenKeys::new(&jwt_secret));
     let state = AppState { pool: pool.clone(), config: Arc::new(config), tokens };
     launch(listener, state, shutdown_signal()).await?;
+    upkeep.abort();
     pool.close().await;
     tracing::info!("fleet-server stopped");
     Ok(())
+}
+
+/// Housekeeping while serving: prunes the change feed every six hours. Safe with several servers:
+/// pruning is idempotent.
+async fn upkeep(pool: sqlx::MySqlPool, retention_days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 60 * 60));
+    loop {
+        every.tick().await;
+        let before = chrono::Utc::now() - chrono::Duration::days(i64::from(retention_days));
+        match db::feed::prune(&pool, before).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, retention_days, "pruned the change feed"),
+            Err(error) => tracing::warn!(%error, "pruning the change feed failed; will try again"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

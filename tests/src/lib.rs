@@ -71,6 +71,7 @@ impl TestDb {
             database_max_connections: 5,
             database_connect_timeout_secs: 5,
             log: "warn".to_owned(),
+            feed_retention_days: 60,
         }
     }
 }

@@ -294,3 +294,27 @@ async fn a_pruned_cursor_is_410_and_a_fresh_start_works() -> anyhow::Result<()> 
     assert_eq!(get(&server, &driver, "").await?.0, 200);
     Ok(())
 }
+
+#[tokio::test]
+async fn pruning_drops_old_entries_and_expires_the_cursors_behind_them() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let driver = server.login("driver@demo.test", "demo-pass").await?.access_token;
+    let (_, old_cursor) = pull_all(&server, &driver, None, 500).await?;
+    push_expenses(&server, &driver, 2).await?;
+    sqlx::query("UPDATE change_feed SET changed_at = UTC_TIMESTAMP(6) - INTERVAL 100 DAY").execute(&db.pool).await?;
+    push_expenses(&server, &driver, 1).await?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_feed").fetch_one(&db.pool).await?;
+    let removed = feed::prune(&db.pool, chrono::Utc::now() - chrono::Duration::days(60)).await?;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_feed").fetch_one(&db.pool).await?;
+    assert_eq!((i64::try_from(removed)?, left), (total - 1, 1), "only the recent entry stays");
+    let (status, body) = get(&server, &driver, &format!("?cursor={old_cursor}")).await?;
+    assert_eq!((status.as_u16(), body["error"]["code"].as_str()), (410, Some("cursor_expired")));
+    let (changes, _) = pull_all(&server, &driver, None, 500).await?;
+    assert_eq!(ids(&changes, "expenses", "upsert").len(), 3, "a new first sync brings everything");
+    assert_eq!(
+        feed::prune(&db.pool, chrono::Utc::now() - chrono::Duration::days(60)).await?,
+        0,
+        "pruning again removes nothing"
+    );
+    Ok(())
+}

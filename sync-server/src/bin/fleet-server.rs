@@ -64,6 +64,12 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI 3.1 document of the API.
     Openapi,
+    /// Drop change-feed entries older than the retention; phones behind it start a new first sync.
+    PruneFeed {
+        /// Keep this many days (default: the configured feed_retention_days).
+        #[arg(long)]
+        keep_days: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +145,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db::migrate_up(&pool).await?;
             let id = accounts::create_user(&pool, &user, &password).await?;
             say(&format!("created user {id}: {} ({})", user.email, user.role));
+        }
+        Command::PruneFeed { keep_days } => {
+            let days = keep_days.unwrap_or(config.feed_retention_days);
+            let pool = db::connect(&config).await?;
+            db::migrate_up(&pool).await?;
+            let removed = db::feed::prune(&pool, chrono::Utc::now() - chrono::Duration::days(i64::from(days))).await?;
+            say(&format!("pruned {removed} change-feed entries older than {days} days"));
         }
         Command::Openapi => {
             say(&serde_json::to_string_pretty(sync_server::api::openapi_document())?);

@@ -73,3 +73,27 @@ pub async fn record(
     .await?;
     Ok(seq)
 }
+
+/// Drops feed entries older than `before`, and raises the pruning watermark first, so that a pull
+/// whose cursor points into what is dropped answers `410 cursor_expired` instead of skipping it.
+/// Returns how many entries went.
+pub async fn prune(pool: &sqlx::MySqlPool, before: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+    let watermark: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM change_feed WHERE changed_at < ?")
+        .bind(before)
+        .fetch_one(pool)
+        .await?;
+    let Some(watermark) = watermark else { return Ok(0) };
+    sqlx::query("UPDATE sync_sequences SET value = GREATEST(value, ?) WHERE name = 'change_feed_pruned'")
+        .bind(watermark)
+        .execute(pool)
+        .await?;
+    let mut removed = 0;
+    loop {
+        let batch =
+            sqlx::query("DELETE FROM change_feed WHERE seq <= ? LIMIT 10000").bind(watermark).execute(pool).await?;
+        removed += batch.rows_affected();
+        if batch.rows_affected() == 0 {
+            return Ok(removed);
+        }
+    }
+}
