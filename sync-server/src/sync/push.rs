@@ -58,13 +58,41 @@ pub async fn push(pool: &MySqlPool, user: &AuthUser, body: &[u8]) -> Result<Push
         ids.push(id);
     }
 
+    // Phones of one user race on the same rows; the database then ends one transaction with a
+    // deadlock. The batch is whole or nothing, so it is simply merged again.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match merge_batch(pool, user, device_id, &ids, mutations).await {
+            Err(Error::Database(e)) if attempt < 5 && is_transient(&e) => {
+                tracing::debug!(attempt, error = %e, "push ran into a lock conflict; merging again");
+                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Deadlocks and lock wait timeouts: the transaction was rolled back and may simply run again.
+fn is_transient(error: &sqlx::Error) -> bool {
+    let code = error.as_database_error().and_then(|e| e.code()).unwrap_or_default();
+    code == "40001" || error.as_database_error().is_some_and(|e| e.message().contains("Lock wait timeout"))
+}
+
+async fn merge_batch(
+    pool: &MySqlPool,
+    user: &AuthUser,
+    device_id: Uuid,
+    ids: &[Uuid],
+    mutations: &[Value],
+) -> Result<PushResponse> {
     let now = Utc::now();
     let mut tx = pool.begin().await?;
     let mut results = Vec::with_capacity(mutations.len());
     let mut changes = Vec::new();
-    for (mutation_id, raw) in ids.into_iter().zip(mutations) {
+    for (mutation_id, raw) in ids.iter().zip(mutations) {
         let ctx = Context { user, device_id, now, today: now.date_naive() };
-        results.push(one(&mut tx, &ctx, mutation_id, raw, &mut changes).await?);
+        results.push(one(&mut tx, &ctx, *mutation_id, raw, &mut changes).await?);
     }
     store::touch_device(&mut tx, device_id, user.id, true).await?;
     // Feed numbers last: the feed's counter stays locked only from here to the commit.
