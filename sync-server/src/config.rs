@@ -53,6 +53,10 @@ pub struct Config {
     /// sync (after `410 cursor_expired`), keeping what it has not sent.
     #[serde(default = "defaults::feed_retention_days")]
     pub feed_retention_days: u32,
+    /// Where photos are kept: empty for `data_dir/media`, a folder, or `s3://bucket/prefix`
+    /// (credentials and endpoint from the `AWS_*` variables).
+    #[serde(default)]
+    pub media_store: String,
 }
 
 mod defaults {
@@ -319,6 +323,7 @@ mod tests {
             database_connect_timeout_secs: 1,
             log: defaults::log(),
             feed_retention_days: defaults::feed_retention_days(),
+            media_store: String::new(),
         };
         let first = config.jwt_secret().expect("generated");
         let second = config.jwt_secret().expect("read back");

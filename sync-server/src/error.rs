@@ -81,6 +81,14 @@ pub enum Error {
         /// For people.
         message: String,
     },
+    /// A refusal with its own status and body (photo uploads: 409 with `details.received`, 413, 422).
+    #[error("{}", info.message)]
+    Detailed {
+        /// The status.
+        status: StatusCode,
+        /// The body.
+        info: ErrorInfo,
+    },
     /// No such row, or not one the user may see (404).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -120,6 +128,7 @@ impl Error {
             Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Gone { .. } => StatusCode::GONE,
+            Error::Detailed { status, .. } => *status,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::ForbiddenField { .. } => StatusCode::FORBIDDEN,
@@ -149,6 +158,7 @@ impl Error {
             )
             .with_details(serde_json::json!({ "retry_after": retry_after_secs })),
             Error::NotFound(what) => ErrorInfo::new(codes::NOT_FOUND, format!("No such {what}.")),
+            Error::Detailed { info, .. } => info.clone(),
             Error::PayloadTooLarge { code, message } => ErrorInfo::new(code, message.clone()),
             Error::UnsupportedMediaType(message) => ErrorInfo::new("unsupported_media_type", message.clone()),
             Error::ForbiddenField { field } => {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod media;
 pub mod state;
 pub mod sync;
 pub mod telemetry;
@@ -60,9 +61,10 @@ pub async fn serve(config: Config) -> Result<()> {
     let jwt_secret = config.jwt_secret()?;
     let address = listener.local_addr()?;
     tracing::info!(url = %format!("http://{address}"), database = %config.database_url, "fleet-server is listening");
-    let upkeep = tokio::spawn(upkeep(pool.clone(), config.feed_retention_days));
+    let media = media::storage::open(&config)?;
+    let upkeep = tokio::spawn(upkeep(pool.clone(), media.clone(), config.feed_retention_days));
     let tokens = Arc::new(auth::tokens::TokenKeys::new(&jwt_secret));
-    let state = AppState { pool: pool.clone(), config: Arc::new(config), tokens };
+    let state = AppState { pool: pool.clone(), config: Arc::new(config), tokens, media };
     launch(listener, state, shutdown_signal()).await?;
     upkeep.abort();
     pool.close().await;
@@ -70,9 +72,9 @@ pub async fn serve(config: Config) -> Result<()> {
     Ok(())
 }
 
-/// Housekeeping while serving: prunes the change feed every six hours. Safe with several servers:
-/// pruning is idempotent.
-async fn upkeep(pool: sqlx::MySqlPool, retention_days: u32) {
+/// Housekeeping while serving, every six hours: prunes the change feed and drops photo uploads
+/// abandoned for a day. Safe with several servers: both are idempotent.
+async fn upkeep(pool: sqlx::MySqlPool, media: Arc<dyn object_store::ObjectStore>, retention_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 60 * 60));
     loop {
         every.tick().await;
@@ -81,6 +83,11 @@ async fn upkeep(pool: sqlx::MySqlPool, retention_days: u32) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, retention_days, "pruned the change feed"),
             Err(error) => tracing::warn!(%error, "pruning the change feed failed; will try again"),
+        }
+        match media::uploads::clean_abandoned(&pool, &media, chrono::Utc::now() - chrono::Duration::days(1)).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "dropped abandoned photo uploads"),
+            Err(error) => tracing::warn!(%error, "dropping abandoned uploads failed; will try again"),
         }
     }
 }

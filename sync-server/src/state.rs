@@ -16,4 +16,6 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Signs and checks access tokens.
     pub tokens: Arc<TokenKeys>,
+    /// Where photos are kept.
+    pub media: Arc<dyn object_store::ObjectStore>,
 }

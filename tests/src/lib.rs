@@ -72,6 +72,7 @@ impl TestDb {
             database_connect_timeout_secs: 5,
             log: "warn".to_owned(),
             feed_retention_days: 60,
+            media_store: String::new(),
         }
     }
 }
@@ -134,7 +135,8 @@ impl TestServer {
         let config = db.config(data_dir.path());
         let jwt_secret = config.jwt_secret()?;
         let tokens = Arc::new(sync_server::auth::tokens::TokenKeys::new(&jwt_secret));
-        let state = AppState { pool: db.pool.clone(), config: Arc::new(config), tokens };
+        let media = sync_server::media::storage::open(&config)?;
+        let state = AppState { pool: db.pool.clone(), config: Arc::new(config), tokens, media };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = oneshot::channel::<()>();

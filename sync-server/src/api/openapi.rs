@@ -82,7 +82,14 @@ pub fn document(routes: &[(String, String, Doc)]) -> Value {
         let mut parameters: Vec<Value> = path
             .split('/')
             .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer", "format": "int64"}}))
+            .map(|name| {
+                let schema = if name == "id" {
+                    json!({"type": "integer", "format": "int64"})
+                } else {
+                    json!({"type": "string", "pattern": "^[0-9a-f]{64}$"})
+                };
+                json!({"name": name, "in": "path", "required": true, "schema": schema})
+            })
             .collect();
         parameters.extend(doc.params.iter().cloned());
         let mut responses = Map::new();

@@ -5,6 +5,7 @@ pub mod feed;
 pub mod finance;
 pub mod fleet;
 pub mod logins;
+pub mod media;
 pub mod organisation;
 pub mod records;
 pub mod scope;

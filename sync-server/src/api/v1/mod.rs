@@ -8,6 +8,7 @@ mod expenses;
 mod field_records;
 mod finance;
 mod hooks;
+mod media;
 mod organisation;
 pub mod resources;
 pub mod sync;
@@ -25,6 +26,7 @@ pub(crate) fn routes() -> Vec<Route> {
     all.extend(expenses::routes());
     all.extend(dashboards::routes());
     all.extend(sync::routes());
+    all.extend(media::routes());
     for def in tables::ALL {
         all.extend(resources::routes(def));
     }
