@@ -14,7 +14,7 @@ use shared_model::protocol::{
     MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_MUTATIONS, MutationResult, MutationStatus, Op, PushResponse, PushTable,
 };
 use shared_model::{ErrorInfo, time};
-use sqlx::{MySqlConnection, MySqlPool};
+use sqlx::{Acquire, MySqlConnection, MySqlPool};
 use uuid::Uuid;
 
 use crate::api::v1::resources::{ResourceDef, record_change, scope_of};
@@ -73,10 +73,12 @@ pub async fn push(pool: &MySqlPool, user: &AuthUser, body: &[u8]) -> Result<Push
     }
 }
 
-/// Deadlocks and lock wait timeouts: the transaction was rolled back and may simply run again.
+/// Deadlocks, lock wait timeouts, and a row or mutation id that another batch inserted first:
+/// the transaction was rolled back and may simply run again (it then sees the other's row).
 fn is_transient(error: &sqlx::Error) -> bool {
-    let code = error.as_database_error().and_then(|e| e.code()).unwrap_or_default();
-    code == "40001" || error.as_database_error().is_some_and(|e| e.message().contains("Lock wait timeout"))
+    let Some(db) = error.as_database_error() else { return false };
+    let code = db.code().unwrap_or_default();
+    code == "40001" || db.is_unique_violation() || db.message().contains("Lock wait timeout")
 }
 
 async fn merge_batch(
@@ -87,7 +89,12 @@ async fn merge_batch(
     mutations: &[Value],
 ) -> Result<PushResponse> {
     let now = Utc::now();
-    let mut tx = pool.begin().await?;
+    // READ COMMITTED: looking up a row that does not exist yet takes no gap lock, so phones adding
+    // new rows at once do not deadlock on the end of the uuid index. Two batches adding the same
+    // row meet at its unique key instead, and the later one is merged again.
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
+    let mut tx = conn.begin().await?;
     let mut results = Vec::with_capacity(mutations.len());
     let mut changes = Vec::new();
     for (mutation_id, raw) in ids.iter().zip(mutations) {
