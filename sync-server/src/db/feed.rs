@@ -74,6 +74,56 @@ pub async fn record(
     Ok(seq)
 }
 
+/// One change to record.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// Which table.
+    pub table: PullTable,
+    /// Which row.
+    pub row_id: i64,
+    /// Its sync identity, for phone-made rows.
+    pub row_uuid: Option<Uuid>,
+    /// Upsert or delete.
+    pub op: Op,
+    /// Whose row it was about.
+    pub audience: Audience,
+}
+
+/// Records many changes with one reservation of feed numbers and one insert: the counter stays
+/// locked from here to the commit, as for [`record`].
+pub async fn record_many(conn: &mut MySqlConnection, entries: &[Entry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let count = i64::try_from(entries.len()).map_err(|e| Error::Other(e.into()))?;
+    let taken = sqlx::query("UPDATE sync_sequences SET value = LAST_INSERT_ID(value + ?) WHERE name = 'change_feed'")
+        .bind(count)
+        .execute(&mut *conn)
+        .await?;
+    if taken.rows_affected() != 1 {
+        return Err(Error::Other(anyhow::anyhow!("the change_feed sequence row is missing")));
+    }
+    let last = i64::try_from(taken.last_insert_id()).map_err(|e| Error::Other(e.into()))?;
+    let first = last - count + 1;
+    let mut qb = sqlx::QueryBuilder::new(
+        "INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op, audience_driver_id, audience_promoter_id) ",
+    );
+    qb.push_values(entries.iter().enumerate(), |mut row, (i, e)| {
+        row.push_bind(first + i64::try_from(i).unwrap_or_default())
+            .push_bind(e.table.as_str())
+            .push_bind(e.row_id)
+            .push_bind(e.row_uuid)
+            .push_bind(match e.op {
+                Op::Upsert => "upsert",
+                Op::Delete => "delete",
+            })
+            .push_bind(e.audience.driver_id)
+            .push_bind(e.audience.promoter_id);
+    });
+    qb.build().execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Drops feed entries older than `before`, and raises the pruning watermark first, so that a pull
 /// whose cursor points into what is dropped answers `410 cursor_expired` instead of skipping it.
 /// Returns how many entries went.

@@ -30,37 +30,52 @@ pub struct StoredMutation {
     pub error_details: Option<String>,
 }
 
-/// The remembered answer to `mutation_id`, if it was seen before.
-pub async fn find_mutation(conn: &mut MySqlConnection, mutation_id: Uuid) -> Result<Option<StoredMutation>> {
-    Ok(sqlx::query_as(
-        "SELECT user_id, device_id, table_name, row_uuid, CAST(status AS CHAR) AS status, row_id, error_code,
+/// The remembered answers to any of `mutation_ids`.
+pub async fn find_mutations(conn: &mut MySqlConnection, mutation_ids: &[Uuid]) -> Result<Vec<(Uuid, StoredMutation)>> {
+    if mutation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = sqlx::QueryBuilder::new(
+        "SELECT mutation_id, user_id, device_id, table_name, row_uuid, CAST(status AS CHAR) AS status, row_id, error_code,
                 error_message, error_details
-         FROM sync_mutations WHERE mutation_id = ?",
-    )
-    .bind(mutation_id)
-    .fetch_optional(conn)
-    .await?)
+         FROM sync_mutations WHERE mutation_id IN (",
+    );
+    let mut list = qb.separated(", ");
+    for id in mutation_ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    let rows = qb.build().fetch_all(conn).await?;
+    rows.iter()
+        .map(|row| {
+            use sqlx::{FromRow, Row};
+            Ok((row.try_get("mutation_id")?, StoredMutation::from_row(row)?))
+        })
+        .collect()
 }
 
-/// Remembers the answer to a mutation.
-pub async fn save_mutation(conn: &mut MySqlConnection, mutation_id: Uuid, m: &StoredMutation) -> Result<()> {
-    sqlx::query(
+/// Remembers the answers to many mutations in one statement.
+pub async fn save_mutations(conn: &mut MySqlConnection, answered: &[(Uuid, StoredMutation)]) -> Result<()> {
+    if answered.is_empty() {
+        return Ok(());
+    }
+    let mut qb = sqlx::QueryBuilder::new(
         "INSERT INTO sync_mutations (mutation_id, user_id, device_id, table_name, row_uuid, status, row_id,
-                                     error_code, error_message, error_details)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(mutation_id)
-    .bind(m.user_id)
-    .bind(m.device_id)
-    .bind(&m.table_name)
-    .bind(m.row_uuid)
-    .bind(&m.status)
-    .bind(m.row_id)
-    .bind(&m.error_code)
-    .bind(&m.error_message)
-    .bind(&m.error_details)
-    .execute(conn)
-    .await?;
+                                     error_code, error_message, error_details) ",
+    );
+    qb.push_values(answered, |mut row, (id, m)| {
+        row.push_bind(*id)
+            .push_bind(m.user_id)
+            .push_bind(m.device_id)
+            .push_bind(m.table_name.clone())
+            .push_bind(m.row_uuid)
+            .push_bind(m.status.clone())
+            .push_bind(m.row_id)
+            .push_bind(m.error_code.clone())
+            .push_bind(m.error_message.clone())
+            .push_bind(m.error_details.clone());
+    });
+    qb.build().execute(conn).await?;
     Ok(())
 }
 
@@ -136,6 +151,8 @@ pub async fn touch_device(conn: &mut MySqlConnection, device_id: Uuid, user_id: 
 /// The version of a phone-made row: who owns it and which write it holds.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RowVersion {
+    /// Sync identity.
+    pub uuid: Uuid,
     /// Primary key.
     pub id: i64,
     /// `driver_id` or `promoter_id`.
@@ -150,23 +167,35 @@ pub struct RowVersion {
     pub is_active: bool,
 }
 
-/// The current version of the phone-made row `uuid` of `table`, locked for the transaction.
-pub async fn row_version_for_update(conn: &mut MySqlConnection, table: &str, uuid: Uuid) -> Result<Option<RowVersion>> {
-    let sql = match table {
+/// The current versions of the phone-made rows `uuids` of `table`, locked for the transaction
+/// (in id order, so that batches lock shared rows in one order).
+pub async fn row_versions_for_update(
+    conn: &mut MySqlConnection,
+    table: &str,
+    uuids: &[Uuid],
+) -> Result<Vec<RowVersion>> {
+    if uuids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = match table {
         "expenses" => {
-            "SELECT id, driver_id AS owner_id, CAST(status AS CHAR) AS status, updated_at, device_id, is_active
-             FROM expenses WHERE uuid = ? FOR UPDATE"
+            "SELECT uuid, id, driver_id AS owner_id, CAST(status AS CHAR) AS status, updated_at, device_id, is_active FROM expenses"
         }
         "reports" => {
-            "SELECT id, driver_id AS owner_id, NULL AS status, updated_at, device_id, is_active
-             FROM reports WHERE uuid = ? FOR UPDATE"
+            "SELECT uuid, id, driver_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM reports"
         }
         _ => {
-            "SELECT id, promoter_id AS owner_id, NULL AS status, updated_at, device_id, is_active
-             FROM promoter_activities WHERE uuid = ? FOR UPDATE"
+            "SELECT uuid, id, promoter_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM promoter_activities"
         }
     };
-    Ok(sqlx::query_as(sql).bind(uuid).fetch_optional(conn).await?)
+    let mut qb = sqlx::QueryBuilder::new(select);
+    qb.push(" WHERE uuid IN (");
+    let mut list = qb.separated(", ");
+    for uuid in uuids {
+        list.push_bind(*uuid);
+    }
+    qb.push(") ORDER BY id FOR UPDATE");
+    Ok(qb.build_query_as().fetch_all(conn).await?)
 }
 
 /// Soft-deletes a phone-made row as a version written by `device_id` at `at`.

@@ -6,23 +6,26 @@
 //! broken by the greater `device_id` (`superseded`). Every version that loses, is refused, or is
 //! overwritten goes to `sync_conflicts`. A server fault rolls the whole batch back.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 use shared_model::capture::{Capture, parse_capture};
 use shared_model::error::codes;
 use shared_model::protocol::{
-    MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_MUTATIONS, MutationResult, MutationStatus, Op, PushResponse, PushTable,
+    MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_MUTATIONS, MutationResult, MutationStatus, Op, PullTable, PushResponse, PushTable,
 };
 use shared_model::{ErrorInfo, time};
 use sqlx::{Acquire, MySqlConnection, MySqlPool};
 use uuid::Uuid;
 
-use crate::api::v1::resources::{ResourceDef, record_change, scope_of};
+use crate::api::v1::resources::{ResourceDef, scope_of};
 use crate::api::v1::tables::{ACTIVITIES, EXPENSES, REPORTS};
 use crate::auth::AuthUser;
 use crate::auth::matrix::{self, Action, Resource, Scope};
+use crate::db::feed::{self, Audience};
 use crate::db::records;
-use crate::db::sync::{self as store, Conflict, StoredMutation};
+use crate::db::sync::{self as store, Conflict, RowVersion, StoredMutation};
 use crate::error::{Error, Result};
 
 fn bad_request(message: impl Into<String>) -> Error {
@@ -95,17 +98,16 @@ async fn merge_batch(
     let mut conn = pool.acquire().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
     let mut tx = conn.begin().await?;
+    let mut batch = Batch::prefetch(&mut tx, ids, mutations).await?;
     let mut results = Vec::with_capacity(mutations.len());
-    let mut changes = Vec::new();
     for (mutation_id, raw) in ids.iter().zip(mutations) {
         let ctx = Context { user, device_id, now, today: now.date_naive() };
-        results.push(one(&mut tx, &ctx, *mutation_id, raw, &mut changes).await?);
+        results.push(one(&mut tx, &ctx, &mut batch, *mutation_id, raw).await?);
     }
+    store::save_mutations(&mut tx, &batch.remembered).await?;
     store::touch_device(&mut tx, device_id, user.id, true).await?;
     // Feed numbers last: the feed's counter stays locked only from here to the commit.
-    for (resource, id, row, op) in &changes {
-        record_change(&mut tx, *resource, *id, row, *op).await?;
-    }
+    feed::record_many(&mut tx, &batch.feed).await?;
     tx.commit().await?;
     let applied = results.iter().filter(|r| r.status == MutationStatus::Applied).count();
     tracing::info!(user_id = user.id, %device_id, mutations = results.len(), applied, "push");
@@ -119,8 +121,45 @@ struct Context<'a> {
     today: NaiveDate,
 }
 
-/// A change to record in the feed once the batch is merged.
-type Change = (Resource, i64, Map<String, Value>, Op);
+/// What one batch knows while it is merged: the answers and row versions read up front (the rows
+/// locked), and what it will write at the end.
+struct Batch {
+    /// Mutations answered before, and those answered earlier in this batch.
+    seen: HashMap<Uuid, StoredMutation>,
+    /// The current version of every row the batch touches, kept current as it writes.
+    versions: HashMap<(PushTable, Uuid), RowVersion>,
+    /// Whether the user may use a campaign, by id.
+    campaigns: HashMap<i64, bool>,
+    /// Answers to remember, in one insert at the end.
+    remembered: Vec<(Uuid, StoredMutation)>,
+    /// Feed entries, recorded at the end.
+    feed: Vec<feed::Entry>,
+}
+
+impl Batch {
+    async fn prefetch(conn: &mut MySqlConnection, ids: &[Uuid], mutations: &[Value]) -> Result<Batch> {
+        let seen = store::find_mutations(conn, ids).await?.into_iter().collect();
+        let mut versions = HashMap::new();
+        for table in [PushTable::Expenses, PushTable::PromoterActivities, PushTable::Reports] {
+            let uuids: Vec<Uuid> = mutations
+                .iter()
+                .filter(|m| m.get("table").and_then(Value::as_str) == Some(table.as_str()))
+                .filter_map(|m| m.get("uuid").and_then(Value::as_str).and_then(|u| Uuid::parse_str(u).ok()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            for version in store::row_versions_for_update(conn, table.as_str(), &uuids).await? {
+                versions.insert((table, version.uuid), version);
+            }
+        }
+        Ok(Batch { seen, versions, campaigns: HashMap::new(), remembered: Vec::new(), feed: Vec::new() })
+    }
+
+    fn remember(&mut self, mutation_id: Uuid, answer: StoredMutation) {
+        self.seen.insert(mutation_id, answer.clone());
+        self.remembered.push((mutation_id, answer));
+    }
+}
 
 /// What a mutation's envelope says, once read.
 struct Parsed {
@@ -187,11 +226,11 @@ fn later(at: DateTime<Utc>, device: Uuid, row_at: DateTime<Utc>, row_device: Opt
 async fn one(
     conn: &mut MySqlConnection,
     ctx: &Context<'_>,
+    batch: &mut Batch,
     mutation_id: Uuid,
     raw: &Value,
-    changes: &mut Vec<Change>,
 ) -> Result<MutationResult> {
-    if let Some(first) = store::find_mutation(conn, mutation_id).await? {
+    if let Some(first) = batch.seen.get(&mutation_id).cloned() {
         return duplicate(conn, ctx, mutation_id, &first).await;
     }
     let parsed = match read_envelope(raw) {
@@ -200,18 +239,20 @@ async fn one(
             let table = raw.get("table").and_then(Value::as_str).unwrap_or("unknown");
             let uuid =
                 raw.get("uuid").and_then(Value::as_str).and_then(|u| Uuid::parse_str(u).ok()).unwrap_or_default();
-            return rejected(conn, ctx, mutation_id, table, uuid, raw, refusal).await;
+            return rejected(conn, ctx, batch, mutation_id, table, uuid, raw, refusal).await;
         }
     };
-    match merge(conn, ctx, mutation_id, &parsed, changes).await? {
+    match merge(conn, ctx, batch, mutation_id, &parsed).await? {
         Ok(result) => Ok(result),
-        Err(refusal) => rejected(conn, ctx, mutation_id, parsed.table.as_str(), parsed.uuid, raw, refusal).await,
+        Err(refusal) => rejected(conn, ctx, batch, mutation_id, parsed.table.as_str(), parsed.uuid, raw, refusal).await,
     }
 }
 
+#[allow(clippy::too_many_arguments, reason = "the refusal and everything the log keeps of it")]
 async fn rejected(
     conn: &mut MySqlConnection,
     ctx: &Context<'_>,
+    batch: &mut Batch,
     mutation_id: Uuid,
     table: &str,
     uuid: Uuid,
@@ -238,10 +279,9 @@ async fn rejected(
         },
     )
     .await?;
-    store::save_mutation(
-        conn,
+    batch.remember(
         mutation_id,
-        &StoredMutation {
+        StoredMutation {
             user_id: ctx.user.id,
             device_id: ctx.device_id,
             table_name: table,
@@ -252,8 +292,7 @@ async fn rejected(
             error_message: Some(refusal.error.message.chars().take(1000).collect()),
             error_details: refusal.error.details.as_ref().map(Value::to_string),
         },
-    )
-    .await?;
+    );
     Ok(MutationResult {
         mutation_id,
         status: MutationStatus::Rejected,
@@ -313,9 +352,9 @@ async fn duplicate(
 async fn merge(
     conn: &mut MySqlConnection,
     ctx: &Context<'_>,
+    batch: &mut Batch,
     mutation_id: Uuid,
     m: &Parsed,
-    changes: &mut Vec<Change>,
 ) -> Result<std::result::Result<MutationResult, Refusal>> {
     let def = def_of(m.table);
     let resource = def.spec.resource;
@@ -345,7 +384,7 @@ async fn merge(
             None,
         )));
     };
-    let current = store::row_version_for_update(conn, m.table.as_str(), m.uuid).await?;
+    let current = batch.versions.get(&(m.table, m.uuid)).cloned();
     if let Some(row) = &current
         && row.owner_id != Some(owner)
     {
@@ -355,10 +394,20 @@ async fn merge(
 
     // The campaign must be one this user works on.
     if let Some(campaign_id) = capture.as_ref().map(campaign_of) {
-        let campaign_scope = matrix::grant(ctx.user.role, Resource::Campaigns).and_then(|g| scope_of(g, ctx.user));
-        let in_scope = match matrix::grant(ctx.user.role, Resource::Campaigns) {
-            Some(_) => records::exists(conn, Resource::Campaigns, campaign_scope.as_ref(), campaign_id).await?,
-            None => false,
+        let in_scope = match batch.campaigns.get(&campaign_id) {
+            Some(known) => *known,
+            None => {
+                let grant = matrix::grant(ctx.user.role, Resource::Campaigns);
+                let found = match grant {
+                    Some(grant) => {
+                        records::exists(conn, Resource::Campaigns, scope_of(grant, ctx.user).as_ref(), campaign_id)
+                            .await?
+                    }
+                    None => false,
+                };
+                batch.campaigns.insert(campaign_id, found);
+                found
+            }
         };
         if !in_scope {
             let mut refusal = refuse(
@@ -411,7 +460,7 @@ async fn merge(
             },
         )
         .await?;
-        remember(conn, ctx, mutation_id, m, "superseded", Some(row.id)).await?;
+        batch.remember(mutation_id, answer(ctx, m, "superseded", Some(row.id)));
         return Ok(Ok(MutationResult {
             mutation_id,
             status: MutationStatus::Superseded,
@@ -484,10 +533,35 @@ async fn merge(
         (Op::Upsert, _, None) => return Err(Error::Other(anyhow::anyhow!("an upsert without capture fields"))),
     };
     if let Some(id) = id {
-        let row = records::get(conn, &def.spec, None, id, true, false).await?.unwrap_or_default();
-        changes.push((resource, id, row, m.op));
+        let created = current.is_none();
+        let status = if m.table == PushTable::Expenses && created {
+            Some("pending".to_owned())
+        } else {
+            current.as_ref().and_then(|c| c.status.clone())
+        };
+        batch.versions.insert(
+            (m.table, m.uuid),
+            RowVersion {
+                uuid: m.uuid,
+                id,
+                owner_id: Some(owner),
+                status,
+                updated_at: at,
+                device_id: Some(ctx.device_id),
+                is_active: m.op == Op::Upsert,
+            },
+        );
+        let audience =
+            if owner_column == "driver_id" { Audience::driver(Some(owner)) } else { Audience::promoter(Some(owner)) };
+        batch.feed.push(feed::Entry {
+            table: pull_table(m.table),
+            row_id: id,
+            row_uuid: Some(m.uuid),
+            op: m.op,
+            audience,
+        });
     }
-    remember(conn, ctx, mutation_id, m, "applied", id).await?;
+    batch.remember(mutation_id, answer(ctx, m, "applied", id));
     Ok(Ok(MutationResult {
         mutation_id,
         status: MutationStatus::Applied,
@@ -534,30 +608,28 @@ fn capture_values(capture: &Capture) -> Result<Map<String, Value>> {
     }
 }
 
-async fn remember(
-    conn: &mut MySqlConnection,
-    ctx: &Context<'_>,
-    mutation_id: Uuid,
-    m: &Parsed,
-    status: &str,
-    row_id: Option<i64>,
-) -> Result<()> {
-    store::save_mutation(
-        conn,
-        mutation_id,
-        &StoredMutation {
-            user_id: ctx.user.id,
-            device_id: ctx.device_id,
-            table_name: m.table.as_str().into(),
-            row_uuid: m.uuid,
-            status: status.into(),
-            row_id,
-            error_code: None,
-            error_message: None,
-            error_details: None,
-        },
-    )
-    .await
+/// The answer to remember for a mutation that was merged.
+fn answer(ctx: &Context<'_>, m: &Parsed, status: &str, row_id: Option<i64>) -> StoredMutation {
+    StoredMutation {
+        user_id: ctx.user.id,
+        device_id: ctx.device_id,
+        table_name: m.table.as_str().into(),
+        row_uuid: m.uuid,
+        status: status.into(),
+        row_id,
+        error_code: None,
+        error_message: None,
+        error_details: None,
+    }
+}
+
+/// The table phones pull a pushed table as.
+fn pull_table(table: PushTable) -> PullTable {
+    match table {
+        PushTable::Expenses => PullTable::Expenses,
+        PushTable::PromoterActivities => PullTable::PromoterActivities,
+        PushTable::Reports => PullTable::Reports,
+    }
 }
 
 #[cfg(test)]
