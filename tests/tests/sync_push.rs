@@ -123,6 +123,10 @@ async fn a_replayed_batch_changes_nothing_and_gets_the_same_answers() -> anyhow:
         expense(Uuid::now_v7(), "2026-11-20T08:00:00Z", json!({"status": "approved"})),
     ];
     let (_, first) = phone.push(batch.clone()).await?;
+    assert_eq!(
+        first["results"][0]["id"], first["results"][1]["id"],
+        "the second edit of a row new in this batch finds it"
+    );
     let statuses: Vec<&str> = first["results"]
         .as_array()
         .map(|r| r.iter().filter_map(|r| r["status"].as_str()).collect())
@@ -153,6 +157,8 @@ async fn a_mutation_id_twice_in_one_batch_is_a_duplicate_the_second_time() -> an
     assert_eq!(body["results"][0]["status"], "applied");
     assert_eq!(body["results"][1]["status"], "duplicate");
     assert_eq!(body["results"][1]["original_status"], "applied");
+    assert!(body["results"][0]["id"].as_i64().is_some_and(|id| id > 0), "{body}");
+    assert_eq!(body["results"][1]["id"], body["results"][0]["id"], "the same row's id both times");
     Ok(())
 }
 

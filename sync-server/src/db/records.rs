@@ -444,6 +444,38 @@ pub async fn insert_at(
     super::inserted_id(&result)
 }
 
+/// Inserts many rows of one table in one statement, each with its version time, and returns
+/// their ids by `uuid` (phone-made tables). Every row has the same columns.
+pub async fn insert_many_at(
+    conn: &mut MySqlConnection,
+    spec: &TableSpec,
+    rows: &[(Map<String, Value>, DateTime<Utc>)],
+) -> Result<Vec<(Uuid, i64)>> {
+    let Some((first, _)) = rows.first() else { return Ok(Vec::new()) };
+    let columns: Vec<&Column> = spec.columns.iter().filter(|c| first.contains_key(c.name)).collect();
+    let mut qb = QueryBuilder::new(format!("INSERT INTO {} (", spec.table()));
+    qb.push(columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", "));
+    qb.push(", updated_at) VALUES ");
+    for (i, (values, at)) in rows.iter().enumerate() {
+        qb.push(if i == 0 { "(" } else { ", (" });
+        for c in &columns {
+            push_value(&mut qb, c.name, c.kind, values.get(c.name).unwrap_or(&Value::Null))?;
+            qb.push(", ");
+        }
+        qb.push_bind(*at);
+        qb.push(")");
+    }
+    qb.build().execute(&mut *conn).await?;
+    let mut ids = QueryBuilder::new(format!("SELECT uuid, id FROM {} WHERE uuid IN (", spec.table()));
+    let mut list = ids.separated(", ");
+    for (values, _) in rows {
+        let uuid = values.get("uuid").and_then(Value::as_str).and_then(|u| Uuid::parse_str(u).ok()).unwrap_or_default();
+        list.push_bind(uuid);
+    }
+    ids.push(")");
+    Ok(ids.build_query_as().fetch_all(&mut *conn).await?)
+}
+
 /// Sets the given columns of a row and moves its `updated_at` to now.
 pub async fn update(conn: &mut MySqlConnection, spec: &TableSpec, id: i64, values: &Map<String, Value>) -> Result<()> {
     update_at(conn, spec, id, values, None).await

@@ -99,11 +99,22 @@ async fn merge_batch(
     sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
     let mut tx = conn.begin().await?;
     let mut batch = Batch::prefetch(&mut tx, ids, mutations).await?;
-    let mut results = Vec::with_capacity(mutations.len());
+    let mut results: Vec<MutationResult> = Vec::with_capacity(mutations.len());
     for (mutation_id, raw) in ids.iter().zip(mutations) {
+        // A row this batch is about to create must exist before another mutation touches it.
+        let touches_pending = raw
+            .get("uuid")
+            .and_then(Value::as_str)
+            .and_then(|u| Uuid::parse_str(u).ok())
+            .is_some_and(|u| batch.pending.iter().any(|p| p.uuid == u));
+        if touches_pending {
+            batch.flush(&mut tx, &mut results).await?;
+        }
+        batch.current = results.len();
         let ctx = Context { user, device_id, now, today: now.date_naive() };
         results.push(one(&mut tx, &ctx, &mut batch, *mutation_id, raw).await?);
     }
+    batch.flush(&mut tx, &mut results).await?;
     store::save_mutations(&mut tx, &batch.remembered).await?;
     store::touch_device(&mut tx, device_id, user.id, true).await?;
     // Feed numbers last: the feed's counter stays locked only from here to the commit.
@@ -134,6 +145,21 @@ struct Batch {
     remembered: Vec<(Uuid, StoredMutation)>,
     /// Feed entries, recorded at the end.
     feed: Vec<feed::Entry>,
+    /// New rows not inserted yet: written together, many rows per statement.
+    pending: Vec<Pending>,
+    /// The index of the result being made.
+    current: usize,
+}
+
+/// A new row waiting for the batch's multi-row insert, and where its id goes once known.
+struct Pending {
+    table: PushTable,
+    uuid: Uuid,
+    values: Map<String, Value>,
+    at: DateTime<Utc>,
+    result: usize,
+    remembered: usize,
+    feed: usize,
 }
 
 impl Batch {
@@ -152,7 +178,52 @@ impl Batch {
                 versions.insert((table, version.uuid), version);
             }
         }
-        Ok(Batch { seen, versions, campaigns: HashMap::new(), remembered: Vec::new(), feed: Vec::new() })
+        Ok(Batch {
+            seen,
+            versions,
+            campaigns: HashMap::new(),
+            remembered: Vec::new(),
+            feed: Vec::new(),
+            pending: Vec::new(),
+            current: 0,
+        })
+    }
+
+    /// Inserts the waiting new rows, and puts their ids where the answers, the remembered
+    /// mutations, the feed and the known versions need them.
+    async fn flush(&mut self, conn: &mut MySqlConnection, results: &mut [MutationResult]) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        for table in [PushTable::Expenses, PushTable::PromoterActivities, PushTable::Reports] {
+            let rows: Vec<&Pending> = pending.iter().filter(|p| p.table == table).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let values: Vec<(Map<String, Value>, DateTime<Utc>)> =
+                rows.iter().map(|p| (p.values.clone(), p.at)).collect();
+            let ids: HashMap<Uuid, i64> =
+                records::insert_many_at(conn, &def_of(table).spec, &values).await?.into_iter().collect();
+            for p in rows {
+                let id = *ids
+                    .get(&p.uuid)
+                    .ok_or_else(|| Error::Other(anyhow::anyhow!("inserted row {} has no id", p.uuid)))?;
+                if let Some(result) = results.get_mut(p.result) {
+                    result.id = Some(id);
+                }
+                if let Some((mutation_id, answer)) = self.remembered.get_mut(p.remembered) {
+                    answer.row_id = Some(id);
+                    if let Some(seen) = self.seen.get_mut(mutation_id) {
+                        seen.row_id = Some(id);
+                    }
+                }
+                if let Some(entry) = self.feed.get_mut(p.feed) {
+                    entry.row_id = id;
+                }
+                if let Some(version) = self.versions.get_mut(&(table, p.uuid)) {
+                    version.id = id;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn remember(&mut self, mutation_id: Uuid, answer: StoredMutation) {
@@ -526,7 +597,17 @@ async fn merge(
                     if m.table == PushTable::Expenses {
                         values.insert("status".into(), Value::from("pending"));
                     }
-                    Some(records::insert_at(conn, &def.spec, &values, Some(at)).await?)
+                    // Inserted with the batch's other new rows; its id is filled in then.
+                    batch.pending.push(Pending {
+                        table: m.table,
+                        uuid: m.uuid,
+                        values,
+                        at,
+                        result: batch.current,
+                        remembered: batch.remembered.len(),
+                        feed: batch.feed.len(),
+                    });
+                    Some(0)
                 }
             }
         }
