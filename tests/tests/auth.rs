@@ -1,4 +1,4 @@
-//! Sign-in, tokens and sessions over real HTTP (SYNC-PROTOCOL.md, "Login"; issue 3, tokens).
+//! Sign-in, tokens and sessions over real HTTP (SYNC-PROTOCOL.md, "Login"; docs/authentication.md).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
