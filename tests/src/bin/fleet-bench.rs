@@ -27,6 +27,14 @@ fn expense_data(n: usize) -> Value {
            "submitted_date": chrono::Utc::now().date_naive().to_string(), "description": format!("Diesel, NH-48, bill {n}")})
 }
 
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn peak_rss_mb(pid: u32) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -68,6 +76,13 @@ async fn main() -> anyhow::Result<()> {
     let total = DEVICES * BATCHES * BATCH;
 
     // 1. Push over HTTP.
+    let database =
+        std::process::Command::new("pidof").arg("mariadbd").output().ok().and_then(|o| {
+            String::from_utf8_lossy(&o.stdout).split_whitespace().next().and_then(|p| p.parse::<u32>().ok())
+        });
+    let database_before = database.and_then(cpu_seconds);
+    let client_before = cpu_seconds(std::process::id());
+    let cpu_before = cpu_seconds(server.id());
     let started = Instant::now();
     let mut tasks = Vec::new();
     for device in 0..DEVICES {
@@ -102,6 +117,9 @@ async fn main() -> anyhow::Result<()> {
     }
     let push_seconds = started.elapsed().as_secs_f64();
     let push_rate = total as f64 / push_seconds;
+    let push_cpu = cpu_before.zip(cpu_seconds(server.id())).map(|(before, after)| after - before);
+    let database_cpu = database_before.zip(database.and_then(cpu_seconds)).map(|(before, after)| after - before);
+    let client_cpu = client_before.zip(cpu_seconds(std::process::id())).map(|(before, after)| after - before);
 
     // 2. The same rows by raw multi-row inserts.
     let driver: i64 =
@@ -185,6 +203,15 @@ async fn main() -> anyhow::Result<()> {
         "raw INSERT ... ON DUPLICATE KEY UPDATE, same rows, {DEVICES} connections: {raw_seconds:.2} s, {raw_rate:.0} records/s"
     );
     println!("ratio push / raw: {:.3} (goal: at least 0.5)", push_rate / raw_rate);
+    if let Some(cpu) = push_cpu {
+        println!(
+            "server CPU during the push: {cpu:.2} s of {push_seconds:.2} s ({:.0} µs per record)",
+            cpu * 1e6 / total as f64
+        );
+    }
+    if let (Some(database), Some(client)) = (database_cpu, client_cpu) {
+        println!("during the push, MariaDB used {database:.2} s of CPU and this simulator {client:.2} s");
+    }
     match peak {
         Some(mb) => println!("server peak memory (VmHWM): {mb:.1} MB (goal: under 150 MB)"),
         None => println!("server peak memory: not measurable here"),
