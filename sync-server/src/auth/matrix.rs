@@ -14,6 +14,8 @@
 //! Only an admin restores soft-deleted rows or lists them.
 
 use shared_model::Role;
+use shared_model::capture::capture_fields;
+use shared_model::protocol::PushTable;
 
 /// A table of the REST API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -212,26 +214,11 @@ const fn limited(
     Grant { role, resource, scope, actions, writable: Writable::Only(fields) }
 }
 
-/// The capture fields a driver writes on an expense (SYNC-PROTOCOL.md), never `status`.
-const DRIVER_EXPENSE_FIELDS: &[&str] =
-    &["campaign_id", "expense_type", "amount", "submitted_date", "description", "bill_image"];
-/// The capture fields of a trip report.
-const DRIVER_REPORT_FIELDS: &[&str] =
-    &["campaign_id", "report_date", "locations_covered", "km_travelled", "photos_url", "gps_data", "notes"];
-/// The capture fields of a promoter activity.
-const PROMOTER_ACTIVITY_FIELDS: &[&str] = &[
-    "campaign_id",
-    "village_name",
-    "activity_date",
-    "people_attended",
-    "activity_count",
-    "before_image",
-    "during_image",
-    "after_image",
-    "specialty",
-    "language",
-    "remarks",
-];
+/// What field staff write: the capture fields of SYNC-PROTOCOL.md, never `status`, `driver_id`
+/// or `promoter_id` (the phone's own push reads the same lists).
+const DRIVER_EXPENSE_FIELDS: &[&str] = capture_fields(PushTable::Expenses);
+const DRIVER_REPORT_FIELDS: &[&str] = capture_fields(PushTable::Reports);
+const PROMOTER_ACTIVITY_FIELDS: &[&str] = capture_fields(PushTable::PromoterActivities);
 /// What a vendor keeps current on its vehicles: never the number or the owner.
 const VENDOR_VEHICLE_FIELDS: &[&str] =
     &["vehicle_type", "capacity", "rc_validity", "insurance_validity", "permit_validity"];
