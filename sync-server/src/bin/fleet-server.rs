@@ -11,6 +11,11 @@ use shared_model::Role;
 use shared_model::tables::UserFields;
 use sync_server::{Config, accounts, db, demo, telemetry};
 
+/// A push allocates and frees many small maps and strings from several threads at once; mimalloc
+/// does that with a fraction of the system allocator's CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "fleet-server", version, about = "Fleet Operations sync server")]
 struct Cli {

@@ -5,7 +5,8 @@
 //! counter row locked until the writing transaction ends. A second writer waits at that statement
 //! until the first commits, so numbers become visible in the order they were handed out and a
 //! pull cursor (`seq > cursor`) never skips a committed change. Call [`record`] as the last
-//! statement before commit, to hold the lock briefly.
+//! statement before commit, to hold the lock briefly, or send [`record_many_sql`] together with
+//! the commit.
 
 use shared_model::protocol::{Op, PullTable};
 use sqlx::MySqlConnection;
@@ -89,39 +90,44 @@ pub struct Entry {
     pub audience: Audience,
 }
 
-/// Records many changes with one reservation of feed numbers and one insert: the counter stays
-/// locked from here to the commit, as for [`record`].
-pub async fn record_many(conn: &mut MySqlConnection, entries: &[Entry]) -> Result<()> {
+/// The statements that record many changes with one reservation of feed numbers, as literal SQL
+/// text for a multi-statement request that ends with `COMMIT` (see `db::sync::finish_push`).
+///
+/// The feed's counter is locked from its `UPDATE` to the `COMMIT`, and every other writer waits
+/// for it there; sending the reservation, the feed rows and the commit as one request keeps that
+/// wait to the database's own work, with no network or scheduling delay inside it. Every value is
+/// a number, a UUID or a fixed word from this code, so it can be written as a literal. Ends with
+/// `;`; empty when there is nothing to record.
+pub fn record_many_sql(entries: &[Entry]) -> String {
     if entries.is_empty() {
-        return Ok(());
+        return String::new();
     }
-    let count = i64::try_from(entries.len()).map_err(|e| Error::Other(e.into()))?;
-    let taken = sqlx::query("UPDATE sync_sequences SET value = LAST_INSERT_ID(value + ?) WHERE name = 'change_feed'")
-        .bind(count)
-        .execute(&mut *conn)
-        .await?;
-    if taken.rows_affected() != 1 {
-        return Err(Error::Other(anyhow::anyhow!("the change_feed sequence row is missing")));
-    }
-    let last = i64::try_from(taken.last_insert_id()).map_err(|e| Error::Other(e.into()))?;
-    let first = last - count + 1;
-    let mut qb = sqlx::QueryBuilder::new(
-        "INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op, audience_driver_id, audience_promoter_id) ",
+    let count = entries.len();
+    // `@feed_last` stays NULL if the counter row were missing, and the NOT NULL `seq` refuses it.
+    let mut sql = format!(
+        "SET @feed_last = NULL; \
+         UPDATE sync_sequences SET value = (@feed_last := value + {count}) WHERE name = 'change_feed'; \
+         INSERT INTO change_feed (seq, table_name, row_id, row_uuid, op, audience_driver_id, audience_promoter_id) VALUES "
     );
-    qb.push_values(entries.iter().enumerate(), |mut row, (i, e)| {
-        row.push_bind(first + i64::try_from(i).unwrap_or_default())
-            .push_bind(e.table.as_str())
-            .push_bind(e.row_id)
-            .push_bind(e.row_uuid)
-            .push_bind(match e.op {
-                Op::Upsert => "upsert",
-                Op::Delete => "delete",
-            })
-            .push_bind(e.audience.driver_id)
-            .push_bind(e.audience.promoter_id);
-    });
-    qb.build().execute(&mut *conn).await?;
-    Ok(())
+    let id = |v: Option<i64>| v.map_or_else(|| "NULL".to_owned(), |v| v.to_string());
+    for (i, e) in entries.iter().enumerate() {
+        let uuid = e.row_uuid.map_or_else(|| "NULL".to_owned(), |u| format!("X'{}'", u.simple()));
+        let op = match e.op {
+            Op::Upsert => "upsert",
+            Op::Delete => "delete",
+        };
+        sql.push_str(&format!(
+            "{}(@feed_last - {}, '{}', {}, {uuid}, '{op}', {}, {})",
+            if i == 0 { "" } else { ", " },
+            count - 1 - i,
+            e.table.as_str(),
+            e.row_id,
+            id(e.audience.driver_id),
+            id(e.audience.promoter_id),
+        ));
+    }
+    sql.push(';');
+    sql
 }
 
 /// Drops feed entries older than `before`, and raises the pruning watermark first, so that a pull

@@ -465,7 +465,18 @@ pub async fn insert_many_at(
         qb.push_bind(*at);
         qb.push(")");
     }
-    qb.build().execute(&mut *conn).await?;
+    let done = qb.build().execute(&mut *conn).await?;
+    if consecutive_ids(conn).await? {
+        let first = i64::try_from(done.last_insert_id()).map_err(|e| Error::Other(e.into()))?;
+        return rows
+            .iter()
+            .zip(first..)
+            .map(|((values, _), id)| {
+                let uuid = values.get("uuid").and_then(Value::as_str).and_then(|u| Uuid::parse_str(u).ok());
+                uuid.map(|u| (u, id)).ok_or_else(|| Error::Other(anyhow::anyhow!("a new row without its uuid")))
+            })
+            .collect();
+    }
     let mut ids = QueryBuilder::new(format!("SELECT uuid, id FROM {} WHERE uuid IN (", spec.table()));
     let mut list = ids.separated(", ");
     for (values, _) in rows {
@@ -474,6 +485,22 @@ pub async fn insert_many_at(
     }
     ids.push(")");
     Ok(ids.build_query_as().fetch_all(&mut *conn).await?)
+}
+
+/// Whether a multi-row `INSERT` gets consecutive ids, the first one reported as the last insert id:
+/// so with InnoDB's "traditional" and "consecutive" auto-increment lock modes (0 and 1; MariaDB's
+/// default), not with "interleaved" (2; MySQL 8's default), where the ids are read back instead.
+/// A server setting that changes only with a restart, asked once per process.
+async fn consecutive_ids(conn: &mut MySqlConnection) -> Result<bool> {
+    static CONSECUTIVE: tokio::sync::OnceCell<bool> = tokio::sync::OnceCell::const_new();
+    let mode = CONSECUTIVE
+        .get_or_try_init(|| async {
+            let mode: Option<i64> =
+                sqlx::query_scalar("SELECT @@innodb_autoinc_lock_mode").fetch_one(&mut *conn).await?;
+            Ok::<_, Error>(matches!(mode, Some(0 | 1)))
+        })
+        .await?;
+    Ok(*mode)
 }
 
 /// Sets the given columns of a row and moves its `updated_at` to now.

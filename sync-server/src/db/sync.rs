@@ -2,9 +2,10 @@
 //! looked up by their sync identity.
 
 use chrono::{DateTime, Utc};
-use sqlx::MySqlConnection;
+use sqlx::{MySql, MySqlConnection, Transaction};
 use uuid::Uuid;
 
+use crate::db::feed;
 use crate::error::Result;
 
 /// A mutation as first answered, remembered so a replay gets the same answer.
@@ -135,16 +136,25 @@ pub async fn log_conflict(conn: &mut MySqlConnection, c: &Conflict) -> Result<()
     Ok(())
 }
 
-/// Notes that a device pushed (or pulled) now, for the managers' list of field devices.
-pub async fn touch_device(conn: &mut MySqlConnection, device_id: Uuid, user_id: i64, pushed: bool) -> Result<()> {
-    let sql = if pushed {
-        "INSERT INTO devices (device_id, user_id, last_push_at) VALUES (?, ?, UTC_TIMESTAMP(6))
-         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6), last_push_at = UTC_TIMESTAMP(6)"
-    } else {
-        "INSERT INTO devices (device_id, user_id, last_pull_at) VALUES (?, ?, UTC_TIMESTAMP(6))
-         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6), last_pull_at = UTC_TIMESTAMP(6)"
-    };
-    sqlx::query(sql).bind(device_id).bind(user_id).execute(conn).await?;
+/// Ends a push's transaction in one request to the database: notes that the device pushed,
+/// records the batch's changes in the feed ([`feed::record_many_sql`]) and commits. If a statement
+/// fails the ones after it do not run, and the transaction rolls back when `tx` is dropped.
+pub async fn finish_push(
+    mut tx: Transaction<'_, MySql>,
+    device_id: Uuid,
+    user_id: i64,
+    changes: &[feed::Entry],
+) -> Result<()> {
+    let device = device_id.simple();
+    let sql = format!(
+        "INSERT INTO devices (device_id, user_id, last_push_at) VALUES (X'{device}', {user_id}, UTC_TIMESTAMP(6)) \
+         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6), last_push_at = UTC_TIMESTAMP(6); \
+         {} COMMIT",
+        feed::record_many_sql(changes)
+    );
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    // Committed already; this closes sqlx's own record of the transaction.
+    tx.commit().await?;
     Ok(())
 }
 
@@ -167,35 +177,52 @@ pub struct RowVersion {
     pub is_active: bool,
 }
 
-/// The current versions of the phone-made rows `uuids` of `table`, locked for the transaction
-/// (in id order, so that batches lock shared rows in one order).
+/// The current versions of the phone-made rows `uuids` of `table`, locked for the transaction.
+///
+/// The rows are found by a plain read first and then locked by primary key, in id order, so that
+/// batches lock shared rows in one order. A locking read of uuids that do not exist yet would
+/// wait on the rows other batches are inserting next to them in the index; a new row needs no
+/// lock, as a second batch inserting the same uuid stops at the unique key and is merged again.
 pub async fn row_versions_for_update(
     conn: &mut MySqlConnection,
     table: &str,
     uuids: &[Uuid],
 ) -> Result<Vec<RowVersion>> {
+    let (select, table) = match table {
+        "expenses" => (
+            "SELECT uuid, id, driver_id AS owner_id, CAST(status AS CHAR) AS status, updated_at, device_id, is_active FROM expenses",
+            "expenses",
+        ),
+        "reports" => (
+            "SELECT uuid, id, driver_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM reports",
+            "reports",
+        ),
+        _ => (
+            "SELECT uuid, id, promoter_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM promoter_activities",
+            "promoter_activities",
+        ),
+    };
     if uuids.is_empty() {
         return Ok(Vec::new());
     }
-    let select = match table {
-        "expenses" => {
-            "SELECT uuid, id, driver_id AS owner_id, CAST(status AS CHAR) AS status, updated_at, device_id, is_active FROM expenses"
-        }
-        "reports" => {
-            "SELECT uuid, id, driver_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM reports"
-        }
-        _ => {
-            "SELECT uuid, id, promoter_id AS owner_id, NULL AS status, updated_at, device_id, is_active FROM promoter_activities"
-        }
-    };
-    let mut qb = sqlx::QueryBuilder::new(select);
-    qb.push(" WHERE uuid IN (");
-    let mut list = qb.separated(", ");
+    let mut find = sqlx::QueryBuilder::new(format!("SELECT id FROM {table} WHERE uuid IN ("));
+    let mut list = find.separated(", ");
     for uuid in uuids {
         list.push_bind(*uuid);
     }
-    qb.push(") ORDER BY id FOR UPDATE");
-    Ok(qb.build_query_as().fetch_all(conn).await?)
+    find.push(")");
+    let ids: Vec<i64> = find.build_query_scalar().fetch_all(&mut *conn).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut lock = sqlx::QueryBuilder::new(select);
+    lock.push(" WHERE id IN (");
+    let mut list = lock.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    lock.push(") ORDER BY id FOR UPDATE");
+    Ok(lock.build_query_as().fetch_all(conn).await?)
 }
 
 /// Soft-deletes a phone-made row as a version written by `device_id` at `at`.

@@ -16,7 +16,7 @@ use shared_model::protocol::{
     MAX_CLOCK_AHEAD_SECONDS, MAX_PUSH_MUTATIONS, MutationResult, MutationStatus, Op, PullTable, PushResponse, PushTable,
 };
 use shared_model::{ErrorInfo, time};
-use sqlx::{Acquire, MySqlConnection, MySqlPool};
+use sqlx::{Connection, MySqlConnection, MySqlPool};
 use uuid::Uuid;
 
 use crate::api::v1::resources::{ResourceDef, scope_of};
@@ -96,8 +96,7 @@ async fn merge_batch(
     // new rows at once do not deadlock on the end of the uuid index. Two batches adding the same
     // row meet at its unique key instead, and the later one is merged again.
     let mut conn = pool.acquire().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = conn.begin_with("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION").await?;
     let mut batch = Batch::prefetch(&mut tx, ids, mutations).await?;
     let mut results: Vec<MutationResult> = Vec::with_capacity(mutations.len());
     for (mutation_id, raw) in ids.iter().zip(mutations) {
@@ -116,10 +115,8 @@ async fn merge_batch(
     }
     batch.flush(&mut tx, &mut results).await?;
     store::save_mutations(&mut tx, &batch.remembered).await?;
-    store::touch_device(&mut tx, device_id, user.id, true).await?;
     // Feed numbers last: the feed's counter stays locked only from here to the commit.
-    feed::record_many(&mut tx, &batch.feed).await?;
-    tx.commit().await?;
+    store::finish_push(tx, device_id, user.id, &batch.feed).await?;
     let applied = results.iter().filter(|r| r.status == MutationStatus::Applied).count();
     tracing::info!(user_id = user.id, %device_id, mutations = results.len(), applied, "push");
     Ok(PushResponse { server_time: now, results })
@@ -192,14 +189,14 @@ impl Batch {
     /// Inserts the waiting new rows, and puts their ids where the answers, the remembered
     /// mutations, the feed and the known versions need them.
     async fn flush(&mut self, conn: &mut MySqlConnection, results: &mut [MutationResult]) -> Result<()> {
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
         for table in [PushTable::Expenses, PushTable::PromoterActivities, PushTable::Reports] {
-            let rows: Vec<&Pending> = pending.iter().filter(|p| p.table == table).collect();
+            let mut rows: Vec<&mut Pending> = pending.iter_mut().filter(|p| p.table == table).collect();
             if rows.is_empty() {
                 continue;
             }
             let values: Vec<(Map<String, Value>, DateTime<Utc>)> =
-                rows.iter().map(|p| (p.values.clone(), p.at)).collect();
+                rows.iter_mut().map(|p| (std::mem::take(&mut p.values), p.at)).collect();
             let ids: HashMap<Uuid, i64> =
                 records::insert_many_at(conn, &def_of(table).spec, &values).await?.into_iter().collect();
             for p in rows {
@@ -233,12 +230,12 @@ impl Batch {
 }
 
 /// What a mutation's envelope says, once read.
-struct Parsed {
+struct Parsed<'a> {
     table: PushTable,
     op: Op,
     uuid: Uuid,
     at: DateTime<Utc>,
-    data: Option<Map<String, Value>>,
+    data: Option<&'a Map<String, Value>>,
 }
 
 /// A refusal of one mutation.
@@ -263,7 +260,7 @@ fn def_of(table: PushTable) -> &'static ResourceDef {
     }
 }
 
-fn read_envelope(raw: &Value) -> std::result::Result<Parsed, Refusal> {
+fn read_envelope(raw: &Value) -> std::result::Result<Parsed<'_>, Refusal> {
     let invalid = |field: &str, what: &str| refuse(codes::INVALID_FIELD, format!("{field} {what}"), Some(field));
     let table: PushTable = serde_json::from_value(raw.get("table").cloned().unwrap_or(Value::Null))
         .map_err(|_| invalid("table", "must be expenses, promoter_activities or reports"))?;
@@ -280,7 +277,7 @@ fn read_envelope(raw: &Value) -> std::result::Result<Parsed, Refusal> {
         .and_then(|t| time::parse(t).ok())
         .ok_or_else(|| invalid("updated_at", "must be an RFC 3339 time"))?;
     let data = match (op, raw.get("data")) {
-        (Op::Upsert, Some(Value::Object(map))) => Some(map.clone()),
+        (Op::Upsert, Some(Value::Object(map))) => Some(map),
         (Op::Upsert, _) => return Err(invalid("data", "must hold the capture fields of an upsert")),
         (Op::Delete, _) => None,
     };
@@ -425,11 +422,11 @@ async fn merge(
     ctx: &Context<'_>,
     batch: &mut Batch,
     mutation_id: Uuid,
-    m: &Parsed,
+    m: &Parsed<'_>,
 ) -> Result<std::result::Result<MutationResult, Refusal>> {
     let def = def_of(m.table);
     let resource = def.spec.resource;
-    let capture = match &m.data {
+    let capture = match m.data {
         Some(data) => match parse_capture(m.table, data, ctx.today) {
             Ok(capture) => Some(capture),
             Err(e) => {
@@ -525,7 +522,11 @@ async fn merge(
                 error_code: None,
                 message: Some("The server holds a later version.".into()),
                 losing_op: op_text(m.op),
-                losing_data: m.data.as_ref().map(|d| Value::Object(d.clone()).to_string()),
+                losing_data: m
+                    .data
+                    .map(|d| serde_json::to_string(d))
+                    .transpose()
+                    .map_err(|e| Error::Other(e.into()))?,
                 losing_updated_at: Some(at),
                 winning_updated_at: Some(row.updated_at),
             },
@@ -690,7 +691,7 @@ fn capture_values(capture: &Capture) -> Result<Map<String, Value>> {
 }
 
 /// The answer to remember for a mutation that was merged.
-fn answer(ctx: &Context<'_>, m: &Parsed, status: &str, row_id: Option<i64>) -> StoredMutation {
+fn answer(ctx: &Context<'_>, m: &Parsed<'_>, status: &str, row_id: Option<i64>) -> StoredMutation {
     StoredMutation {
         user_id: ctx.user.id,
         device_id: ctx.device_id,

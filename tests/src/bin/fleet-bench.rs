@@ -1,13 +1,15 @@
 //! `fleet-bench`: sync throughput against the database's own speed, measured in one run.
 //!
-//! Starts a release `fleet-server` on a fresh database, then:
+//! Starts a release `fleet-server` (default settings) on a fresh database, then, in each of
+//! [`ROUNDS`] rounds:
 //! 1. 50 simulated devices push expenses over HTTP in batches of 100, all at once;
 //! 2. the same number of rows go in by raw multi-row `INSERT ... ON DUPLICATE KEY UPDATE` from 50
 //!    connections in batches of 100, into the same MariaDB;
-//! 3. one phone pulls all of them as a first sync;
 //!
-//! and prints records per second for each, their ratio, the server's peak memory, pull
-//! throughput and bytes on the wire per expense row. Run it with `scripts/bench`.
+//! and prints the median records per second of each and their ratio (rounds alternate so that the
+//! database's background work after one phase falls on both), the CPU each process used, the
+//! server's peak memory, and then, for one phone's first sync of 50000 expenses, pull throughput
+//! and bytes on the wire per expense row. Run it with `scripts/bench`.
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::time::{Duration, Instant};
@@ -15,12 +17,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use fleet_tests::{TestDb, server_url};
 use serde_json::{Value, json};
-use sqlx::{MySql, QueryBuilder};
+use sqlx::{MySql, MySqlPool, QueryBuilder};
 use uuid::Uuid;
 
 const DEVICES: usize = 50;
 const BATCHES: usize = 10;
 const BATCH: usize = 100;
+const ROUNDS: usize = 3;
+const TOTAL: usize = DEVICES * BATCHES * BATCH;
 
 fn expense_data(n: usize) -> Value {
     json!({"campaign_id": 1, "expense_type": "fuel", "amount": format!("{}.{:02}", 100 + n % 900, n % 100),
@@ -42,71 +46,88 @@ fn peak_rss_mb(pid: u32) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let server_bin = std::env::args().nth(1).context("usage: fleet-bench PATH/TO/fleet-server")?;
-    let db = TestDb::migrated().await?;
-    sync_server::demo::seed(&db.pool).await?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let data = tempfile::tempdir()?;
-    let mut server = std::process::Command::new(&server_bin)
-        .arg("serve")
-        .env("FLEET_DATABASE_URL", &db.url)
-        .env("FLEET_LISTEN", format!("127.0.0.1:{port}"))
-        .env("FLEET_DATA_DIR", data.path())
-        .env("FLEET_LOG", "warn")
-        .env("FLEET_DATABASE_MAX_CONNECTIONS", "60")
-        .spawn()?;
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    for _ in 0..200 {
-        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let login: Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": "driver@demo.test", "password": "demo-pass"}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["access_token"].as_str().context("login")?.to_owned();
-    let total = DEVICES * BATCHES * BATCH;
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
 
-    // 1. Push over HTTP.
-    let database =
-        std::process::Command::new("pidof").arg("mariadbd").output().ok().and_then(|o| {
-            String::from_utf8_lossy(&o.stdout).split_whitespace().next().and_then(|p| p.parse::<u32>().ok())
-        });
-    let database_before = database.and_then(cpu_seconds);
-    let client_before = cpu_seconds(std::process::id());
-    let cpu_before = cpu_seconds(server.id());
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for device in 0..DEVICES {
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
-        tasks.push(tokio::spawn(async move {
+/// The processes whose CPU a phase is charged with.
+struct Processes {
+    server: u32,
+    database: Option<u32>,
+    bench: u32,
+}
+
+/// One phase's wall time and the CPU seconds of the server, the database and this program.
+#[derive(Debug, Clone, Copy, Default)]
+struct Phase {
+    seconds: f64,
+    server: f64,
+    database: f64,
+    bench: f64,
+}
+
+impl Processes {
+    fn cpu(&self) -> [f64; 3] {
+        [
+            cpu_seconds(self.server).unwrap_or_default(),
+            self.database.and_then(cpu_seconds).unwrap_or_default(),
+            cpu_seconds(self.bench).unwrap_or_default(),
+        ]
+    }
+
+    /// Runs `work` and measures it.
+    async fn measure<F: Future<Output = anyhow::Result<()>>>(&self, work: F) -> anyhow::Result<Phase> {
+        let before = self.cpu();
+        let started = Instant::now();
+        work.await?;
+        let seconds = started.elapsed().as_secs_f64();
+        let after = self.cpu();
+        Ok(Phase { seconds, server: after[0] - before[0], database: after[1] - before[1], bench: after[2] - before[2] })
+    }
+}
+
+/// Every device's outbox as ready push bodies, built before the clock starts: what is measured is
+/// the server.
+fn outboxes(round: usize) -> anyhow::Result<Vec<Vec<Vec<u8>>>> {
+    (0..DEVICES)
+        .map(|device| {
             let device_id = Uuid::now_v7();
-            for batch in 0..BATCHES {
-                let mutations: Vec<Value> = (0..BATCH)
-                    .map(|i| {
-                        let n = (device * BATCHES + batch) * BATCH + i;
-                        json!({"mutation_id": Uuid::now_v7(), "table": "expenses", "op": "upsert", "uuid": Uuid::now_v7(),
-                               "updated_at": chrono::Utc::now().to_rfc3339(), "data": expense_data(n)})
-                    })
-                    .collect();
+            (0..BATCHES)
+                .map(|batch| {
+                    let mutations: Vec<Value> = (0..BATCH)
+                        .map(|i| {
+                            let n = ((round * DEVICES + device) * BATCHES + batch) * BATCH + i;
+                            json!({"mutation_id": Uuid::now_v7(), "table": "expenses", "op": "upsert", "uuid": Uuid::now_v7(),
+                                   "updated_at": chrono::Utc::now().to_rfc3339(), "data": expense_data(n)})
+                        })
+                        .collect();
+                    Ok(serde_json::to_vec(&json!({"device_id": device_id, "mutations": mutations}))?)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// All devices push their outboxes at once; every mutation must be applied.
+async fn push_all(http: &reqwest::Client, base: &str, token: &str, outboxes: Vec<Vec<Vec<u8>>>) -> anyhow::Result<()> {
+    let mut tasks = Vec::new();
+    for outbox in outboxes {
+        let (http, url, token) = (http.clone(), format!("{base}/api/v1/sync/push"), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            for body in outbox {
                 let response = http
-                    .post(format!("{base}/api/v1/sync/push"))
+                    .post(&url)
                     .bearer_auth(&token)
                     .header("X-Sync-Protocol", "1")
-                    .json(&json!({"device_id": device_id, "mutations": mutations}))
+                    .header("Content-Type", "application/json")
+                    .body(body)
                     .send()
                     .await?;
                 anyhow::ensure!(response.status() == 200, "push answered {}", response.status());
                 let body: Value = response.json().await?;
-                let applied = body["results"].as_array().map_or(0, |r| r.iter().filter(|r| r["status"] == "applied").count());
+                let applied =
+                    body["results"].as_array().map_or(0, |r| r.iter().filter(|r| r["status"] == "applied").count());
                 anyhow::ensure!(applied == BATCH, "only {applied} of {BATCH} applied");
             }
             anyhow::Ok(())
@@ -115,20 +136,14 @@ async fn main() -> anyhow::Result<()> {
     for task in tasks {
         task.await??;
     }
-    let push_seconds = started.elapsed().as_secs_f64();
-    let push_rate = total as f64 / push_seconds;
-    let push_cpu = cpu_before.zip(cpu_seconds(server.id())).map(|(before, after)| after - before);
-    let database_cpu = database_before.zip(database.and_then(cpu_seconds)).map(|(before, after)| after - before);
-    let client_cpu = client_before.zip(cpu_seconds(std::process::id())).map(|(before, after)| after - before);
+    Ok(())
+}
 
-    // 2. The same rows by raw multi-row inserts.
-    let driver: i64 =
-        sqlx::query_scalar("SELECT driver_id FROM users WHERE email = 'driver@demo.test'").fetch_one(&db.pool).await?;
-    let raw_pool = sqlx::mysql::MySqlPoolOptions::new().max_connections(DEVICES as u32).connect(&db.url).await?;
-    let started = Instant::now();
+/// The same rows written straight into the table, one multi-row upsert per batch.
+async fn raw_all(pool: &MySqlPool, driver: i64, round: usize) -> anyhow::Result<()> {
     let mut tasks = Vec::new();
     for device in 0..DEVICES {
-        let pool = raw_pool.clone();
+        let pool = pool.clone();
         tasks.push(tokio::spawn(async move {
             let device_id = Uuid::now_v7();
             for batch in 0..BATCHES {
@@ -136,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
                     "INSERT INTO expenses (uuid, campaign_id, driver_id, expense_type, amount, description, status, submitted_date, device_id, updated_at) ",
                 );
                 qb.push_values(0..BATCH, |mut row, i| {
-                    let n = (device * BATCHES + batch) * BATCH + i;
+                    let n = ((round * DEVICES + device) * BATCHES + batch) * BATCH + i;
                     let data = expense_data(n);
                     row.push_bind(Uuid::now_v7())
                         .push_bind(1i64)
@@ -158,72 +173,154 @@ async fn main() -> anyhow::Result<()> {
     for task in tasks {
         task.await??;
     }
-    let raw_seconds = started.elapsed().as_secs_f64();
-    let raw_rate = total as f64 / raw_seconds;
-    sqlx::query("DELETE FROM expenses WHERE created_by_id IS NULL").execute(&db.pool).await?;
+    Ok(())
+}
 
-    // 3. A first sync of everything the driver has.
+/// Pull throughput and wire size of one phone's first sync.
+struct Pull {
+    rows: usize,
+    expense_rows: usize,
+    seconds: f64,
+    json_bytes: usize,
+    gzip_bytes: usize,
+}
+
+async fn first_sync(http: &reqwest::Client, base: &str, token: &str) -> anyhow::Result<Pull> {
     let started = Instant::now();
-    let (mut cursor, mut rows, mut wire_bytes, mut expense_rows, mut gzip_bytes) =
-        (None::<String>, 0usize, 0usize, 0usize, 0usize);
+    let mut pull = Pull { rows: 0, expense_rows: 0, seconds: 0.0, json_bytes: 0, gzip_bytes: 0 };
+    let mut cursor = None::<String>;
     loop {
         let mut url = format!("{base}/api/v1/sync/pull?limit=1000");
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let response = http.get(&url).bearer_auth(&token).header("X-Sync-Protocol", "1").send().await?;
+        let response = http.get(&url).bearer_auth(token).header("X-Sync-Protocol", "1").send().await?;
         let body = response.bytes().await?;
-        wire_bytes += body.len();
+        pull.json_bytes += body.len();
         let page: Value = serde_json::from_slice(&body)?;
-        let changes = page["changes"].as_array().cloned().unwrap_or_default();
-        rows += changes.len();
-        expense_rows += changes.iter().filter(|c| c["table"] == "expenses").count();
+        let changes = page["changes"].as_array().map(Vec::as_slice).unwrap_or_default();
+        pull.rows += changes.len();
+        pull.expense_rows += changes.iter().filter(|c| c["table"] == "expenses").count();
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         std::io::Write::write_all(&mut encoder, &body)?;
-        gzip_bytes += encoder.finish()?.len();
+        pull.gzip_bytes += encoder.finish()?.len();
         cursor = page["cursor"].as_str().map(str::to_owned);
         if page["has_more"] != true {
             break;
         }
     }
-    let pull_seconds = started.elapsed().as_secs_f64();
-    let peak = peak_rss_mb(server.id());
+    pull.seconds = started.elapsed().as_secs_f64();
+    Ok(pull)
+}
+
+fn print_phase(name: &str, phases: &[Phase]) {
+    for (i, p) in phases.iter().enumerate() {
+        println!(
+            "  {name} round {}: {:.2} s, {:.0} records/s; CPU s: server {:.2}, MariaDB {:.2}, bench {:.2}",
+            i + 1,
+            p.seconds,
+            TOTAL as f64 / p.seconds,
+            p.server,
+            p.database,
+            p.bench
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let server_bin = std::env::args().nth(1).context("usage: fleet-bench PATH/TO/fleet-server")?;
+    let db = TestDb::migrated().await?;
+    sync_server::demo::seed(&db.pool).await?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let data = tempfile::tempdir()?;
+    let mut server = std::process::Command::new(&server_bin)
+        .arg("serve")
+        .env("FLEET_DATABASE_URL", &db.url)
+        .env("FLEET_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FLEET_DATA_DIR", data.path())
+        .env("FLEET_LOG", std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
+        .spawn()?;
+    let outcome = run(&db, &format!("http://127.0.0.1:{port}"), server.id()).await;
     let _ = server.kill();
     let _ = server.wait();
+    outcome
+}
+
+async fn run(db: &TestDb, base: &str, server: u32) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "driver@demo.test", "password": "demo-pass"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["access_token"].as_str().context("login")?.to_owned();
+    let database =
+        std::process::Command::new("pidof").arg("mariadbd").output().ok().and_then(|o| {
+            String::from_utf8_lossy(&o.stdout).split_whitespace().next().and_then(|p| p.parse::<u32>().ok())
+        });
+    let processes = Processes { server, database, bench: std::process::id() };
+    let driver: i64 =
+        sqlx::query_scalar("SELECT driver_id FROM users WHERE email = 'driver@demo.test'").fetch_one(&db.pool).await?;
+    // The raw rows belong to another driver: they stay out of the pull below, and nothing is
+    // deleted between rounds (the database's purge of deleted rows would weigh on the next one).
+    let other_driver: i64 =
+        sqlx::query_scalar("SELECT driver_id FROM users WHERE email = 'driver2@demo.test'").fetch_one(&db.pool).await?;
+    let raw_pool = sqlx::mysql::MySqlPoolOptions::new().max_connections(DEVICES as u32).connect(&db.url).await?;
+
+    let (mut pushes, mut raws) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let bodies = outboxes(round)?;
+        pushes.push(processes.measure(push_all(&http, base, &token, bodies)).await?);
+        raws.push(processes.measure(raw_all(&raw_pool, other_driver, round)).await?);
+    }
+    // One round's pushed rows stay, so that the pull below is a first sync of 50000 expenses.
+    sqlx::query("DELETE FROM expenses WHERE driver_id = ? ORDER BY id DESC LIMIT ?")
+        .bind(driver)
+        .bind(u64::try_from(TOTAL * (ROUNDS - 1))?)
+        .execute(&db.pool)
+        .await?;
+    let pull = first_sync(&http, base, &token).await?;
+    let peak = peak_rss_mb(server);
 
     println!(
         "machine: {} cores, MariaDB at {}",
         std::thread::available_parallelism().map_or(0, usize::from),
         server_url()
     );
-    println!(
-        "push over HTTP: {total} expenses from {DEVICES} devices in batches of {BATCH}: {push_seconds:.2} s, {push_rate:.0} records/s"
-    );
-    println!(
-        "raw INSERT ... ON DUPLICATE KEY UPDATE, same rows, {DEVICES} connections: {raw_seconds:.2} s, {raw_rate:.0} records/s"
-    );
+    println!("push over HTTP: {TOTAL} expenses from {DEVICES} devices in batches of {BATCH}, {ROUNDS} rounds");
+    print_phase("push", &pushes);
+    println!("raw INSERT ... ON DUPLICATE KEY UPDATE of the same rows, {DEVICES} connections, after each push round");
+    print_phase("raw", &raws);
+    let push_rate = median(&mut pushes.iter().map(|p| TOTAL as f64 / p.seconds).collect::<Vec<_>>());
+    let raw_rate = median(&mut raws.iter().map(|p| TOTAL as f64 / p.seconds).collect::<Vec<_>>());
+    println!("median push: {push_rate:.0} records/s; median raw: {raw_rate:.0} records/s");
     println!("ratio push / raw: {:.3} (goal: at least 0.5)", push_rate / raw_rate);
-    if let Some(cpu) = push_cpu {
-        println!(
-            "server CPU during the push: {cpu:.2} s of {push_seconds:.2} s ({:.0} µs per record)",
-            cpu * 1e6 / total as f64
-        );
-    }
-    if let (Some(database), Some(client)) = (database_cpu, client_cpu) {
-        println!("during the push, MariaDB used {database:.2} s of CPU and this simulator {client:.2} s");
-    }
+    let server_cpu = median(&mut pushes.iter().map(|p| p.server).collect::<Vec<_>>());
+    println!("server CPU per pushed record: {:.0} µs (median round)", server_cpu * 1e6 / TOTAL as f64);
     match peak {
         Some(mb) => println!("server peak memory (VmHWM): {mb:.1} MB (goal: under 150 MB)"),
         None => println!("server peak memory: not measurable here"),
     }
     println!(
-        "pull, first sync: {rows} rows ({expense_rows} expenses) in {pull_seconds:.2} s, {:.0} rows/s",
-        rows as f64 / pull_seconds
+        "pull, first sync: {} rows ({} expenses) in {:.2} s, {:.0} rows/s",
+        pull.rows,
+        pull.expense_rows,
+        pull.seconds,
+        pull.rows as f64 / pull.seconds
     );
     println!(
         "bytes on the wire per expense row: {:.0} as JSON, {:.0} gzip-compressed",
-        wire_bytes as f64 / rows.max(1) as f64,
-        gzip_bytes as f64 / rows.max(1) as f64
+        pull.json_bytes as f64 / pull.rows.max(1) as f64,
+        pull.gzip_bytes as f64 / pull.rows.max(1) as f64
     );
     Ok(())
 }
