@@ -1,9 +1,20 @@
-//! The Fleet Operations phone app for drivers and promoters: local store (rusqlite), outbox and
-//! sync engine, photo pipeline, GPS trip recorder, and the Dioxus screens.
+//! The Fleet Operations phone app for drivers and promoters.
 //!
-//! Only the shape is here so far; the modules of DESIGN.md's layout (store, sync, media, gps,
-//! platform, ui) are still to be written. Domain rules are not written here: they come from
-//! `shared-model`, so a form checks a capture exactly as the server will.
+//! The library holds what is not UI, as plain Rust tested without a window: `store` (the local
+//! SQLite database: captures, their outbox, photos, what the server sent, sync state), `sync` (the
+//! HTTP client of SYNC-PROTOCOL.md and the engine that pushes, pulls and uploads), `media` (the
+//! photo pipeline), `gps` (the trip recorder) and `platform` (camera, location and the app's
+//! data folder behind traits, with desktop implementations). The Dioxus screens build on these.
+//! Domain rules are not written here: they come from `shared-model`, so a form checks a capture
+//! exactly as the server will.
 #![forbid(unsafe_code)]
 
+pub mod error;
+pub mod gps;
+pub mod media;
+pub mod platform;
+pub mod store;
+pub mod sync;
+
+pub use error::{Error, Result};
 pub use shared_model;
