@@ -6,6 +6,9 @@
 //! `mysql://root@127.0.0.1:3306`); `scripts/test` starts MariaDB when it is not running.
 #![forbid(unsafe_code)]
 
+pub mod phone;
+pub mod proxy;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -131,13 +134,19 @@ pub struct TestServer {
 impl TestServer {
     /// Starts the server on `db` (which must be migrated).
     pub async fn start(db: &TestDb) -> anyhow::Result<Self> {
+        Self::start_on(db, "127.0.0.1:0").await
+    }
+
+    /// Starts the server on `db` at `addr`: the same address as a server that was killed, to
+    /// restart it where the phones look for it.
+    pub async fn start_on(db: &TestDb, addr: &str) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let config = db.config(data_dir.path());
         let jwt_secret = config.jwt_secret()?;
         let tokens = Arc::new(sync_server::auth::tokens::TokenKeys::new(&jwt_secret));
         let media = sync_server::media::storage::open(&config)?;
         let state = AppState { pool: db.pool.clone(), config: Arc::new(config), tokens, media };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let base_url = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(sync_server::launch(listener, state, async {
@@ -178,6 +187,16 @@ impl TestServer {
         let response = request.send().await?;
         let status = response.status();
         Ok((status, response.json().await.unwrap_or(serde_json::Value::Null)))
+    }
+
+    /// Ends the server at once, as a crash would: requests in flight are cut off and their
+    /// transactions rolled back. The port is free again when this returns.
+    pub async fn kill(mut self) {
+        self.shutdown.take();
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
     }
 
     /// Asks the server to stop and waits until it has finished its requests.
