@@ -11,7 +11,7 @@ use fleet_tests::proxy::{Fault, FaultProxy};
 use fleet_tests::{TestServer, demo};
 use mobile::Error;
 use mobile::store::CaptureState;
-use mobile::sync::Activity;
+use mobile::sync::{Activity, Stage};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::Digest;
@@ -229,10 +229,10 @@ async fn a_photo_upload_cut_in_the_middle_resumes_where_the_server_stopped() -> 
 }
 
 #[tokio::test]
-async fn a_lost_answer_and_a_killed_server_lose_and_double_nothing() -> anyhow::Result<()> {
+async fn a_lost_answer_and_a_server_killed_mid_push_lose_and_double_nothing() -> anyhow::Result<()> {
     let (db, server) = demo().await?;
     let proxy = FaultProxy::start(&server.base_url).await?;
-    let phone = Phone::signed_in(&proxy.base_url, "driver@demo.test").await?;
+    let phone = Arc::new(Phone::signed_in(&proxy.base_url, "driver@demo.test").await?);
     for n in 0..30 {
         phone.store.save_expense(None, &fuel("10.00", &format!("batch one {n}"))?)?;
     }
@@ -241,14 +241,23 @@ async fn a_lost_answer_and_a_killed_server_lose_and_double_nothing() -> anyhow::
     phone.engine.sync_now().await?;
     assert_eq!(proxy.faults_injected(), 1);
 
-    // The server dies; captures wait; a new server process comes up at the same address.
-    for n in 0..30 {
+    // Six batches to push; the server process dies once the first has been answered.
+    for n in 0..600 {
         phone.store.save_expense(None, &fuel("20.00", &format!("batch two {n}"))?)?;
     }
+    let mut status = phone.engine.status();
+    let syncing = tokio::spawn({
+        let phone = Arc::clone(&phone);
+        async move { phone.engine.sync_now().await }
+    });
+    status
+        .wait_for(|s| matches!(s.activity, Activity::Syncing { stage: Stage::Pushing, done, .. } if done >= 100))
+        .await?;
     let address = server.base_url.trim_start_matches("http://").to_owned();
     server.kill().await;
-    let down = phone.engine.sync_now().await;
-    assert!(matches!(down, Err(Error::Offline(_))), "{down:?}");
+    let cut = syncing.await?;
+    assert!(matches!(cut, Err(Error::Offline(_))), "{cut:?}");
+    assert!(phone.engine.status().borrow().waiting_records > 0, "some captures still wait");
     let restarted = TestServer::start_on(&db, &address).await?;
     phone.engine.sync_now().await?;
 
@@ -257,10 +266,88 @@ async fn a_lost_answer_and_a_killed_server_lose_and_double_nothing() -> anyhow::
     )
     .fetch_all(&db.pool)
     .await?;
-    assert_eq!(rows.len(), 60, "every capture arrived");
-    assert!(rows.iter().all(|(_, n)| *n == 1), "none twice: {rows:?}");
+    assert_eq!(rows.len(), 630, "every capture arrived");
+    assert!(rows.iter().all(|(_, n)| *n == 1), "none twice: {:?}", rows.iter().find(|(_, n)| *n != 1));
     assert_eq!(phone.engine.status().borrow().waiting_records, 0);
-    drop(restarted);
+    restarted.stop().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_cursor_starts_the_pull_again_and_keeps_unsynced_captures() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let phone = Phone::signed_in(&server.base_url, "driver@demo.test").await?;
+    let synced = phone.store.save_expense(None, &fuel("10.00", "synced before the prune")?)?;
+    phone.engine.sync_now().await?;
+    let old_cursor = phone.store.cursor()?;
+
+    // Office writes move the feed on; then the feed is pruned past the phone's cursor.
+    let ops = token(&server, "operations_manager@demo.test").await?;
+    let id = phone.store.capture(synced)?.and_then(|c| c.server_id).ok_or_else(|| anyhow::anyhow!("no id"))?;
+    assert_eq!(server.api(&ops, Method::POST, &format!("/expenses/{id}/approve"), None).await?.0, 200);
+    sqlx::query("UPDATE change_feed SET changed_at = changed_at - INTERVAL 90 DAY").execute(&db.pool).await?;
+    assert!(sync_server::db::feed::prune(&db.pool, Utc::now() - Duration::days(60)).await? > 0);
+
+    let waiting = phone.store.save_expense(None, &fuel("20.00", "made after the prune")?)?;
+    phone.engine.sync_now().await?;
+    assert_ne!(phone.store.cursor()?, old_cursor, "the phone started over with a new cursor");
+    let waiting = phone.store.capture(waiting)?.ok_or_else(|| anyhow::anyhow!("the unsynced capture was lost"))?;
+    assert_eq!(waiting.state, CaptureState::Synced);
+    let synced = phone.store.capture(synced)?.ok_or_else(|| anyhow::anyhow!("gone"))?;
+    assert_eq!(synced.review("status"), Some("approved"), "the first sync again brought the approval");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_and_a_revoked_session_says_sign_in() -> anyhow::Result<()> {
+    let (_db, server) = demo().await?;
+    let phone = Phone::signed_in(&server.base_url, "driver@demo.test").await?;
+    let mut session = phone.store.session()?.ok_or_else(|| anyhow::anyhow!("not signed in"))?;
+    let first_refresh = session.refresh_token.clone();
+    session.access_expires_at = Utc::now() - Duration::minutes(1);
+    phone.store.set_session(&session)?;
+    phone.store.save_expense(None, &fuel("10.00", "after the token expired")?)?;
+    phone.engine.sync_now().await?;
+    let refreshed = phone.store.session()?.ok_or_else(|| anyhow::anyhow!("session gone"))?;
+    assert_ne!(refreshed.refresh_token, first_refresh, "the session was refreshed");
+    assert_eq!(phone.engine.status().borrow().waiting_records, 0);
+
+    // The old refresh token used again ends the session: the phone asks to sign in, keeps data.
+    let mut stale = refreshed.clone();
+    stale.refresh_token = first_refresh;
+    stale.access_expires_at = Utc::now() - Duration::minutes(1);
+    phone.store.set_session(&stale)?;
+    phone.store.save_expense(None, &fuel("11.00", "waits for a new sign-in")?)?;
+    let outcome = phone.engine.sync_now().await;
+    assert!(matches!(outcome, Err(Error::SignedOut)), "{outcome:?}");
+    assert_eq!(phone.engine.status().borrow().activity, Activity::SignedOut);
+    assert_eq!(phone.engine.status().borrow().waiting_records, 1, "nothing is lost");
+    phone.engine.sign_in(&server.base_url, "driver@demo.test", "demo-pass").await?;
+    phone.engine.sync_now().await?;
+    assert_eq!(phone.engine.status().borrow().waiting_records, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn syncs_asked_for_at_once_run_one_after_the_other() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let phone = Arc::new(Phone::signed_in(&server.base_url, "driver@demo.test").await?);
+    for n in 0..250 {
+        phone.store.save_expense(None, &fuel("5.00", &format!("bill {n}"))?)?;
+    }
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let phone = Arc::clone(&phone);
+            tokio::spawn(async move { phone.engine.sync_now().await })
+        })
+        .collect();
+    let mut pushed = 0;
+    for run in runs {
+        pushed += run.await??.pushed;
+    }
+    assert_eq!(pushed, 250, "each mutation was pushed by exactly one of the syncs");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sync_mutations").fetch_one(&db.pool).await?;
+    assert_eq!(count, 250);
     Ok(())
 }
 
