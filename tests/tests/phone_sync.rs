@@ -391,3 +391,31 @@ async fn a_phone_a_day_fast_neither_wins_nor_loses_every_conflict() -> anyhow::R
     assert_eq!(local.data["amount"], "520.00", "both phones converge");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_background_loop_syncs_on_start_and_when_asked() -> anyhow::Result<()> {
+    let (db, server) = demo().await?;
+    let phone = Phone::signed_in(&server.base_url, "driver@demo.test").await?;
+    phone.store.save_expense(None, &fuel("10.00", "before start")?)?;
+    let mut status = phone.engine.status();
+    let background = tokio::spawn(Arc::clone(&phone.engine).run(std::time::Duration::from_secs(3600)));
+    status.wait_for(|s| s.waiting_records == 0 && s.last_success.is_some()).await?;
+
+    phone.store.save_expense(None, &fuel("20.00", "after start")?)?;
+    phone.engine.request_sync();
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM expenses WHERE created_by_id IS NOT NULL")
+                .fetch_one(&db.pool)
+                .await?;
+            if count == 2 {
+                return anyhow::Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    background.abort();
+    assert!(matches!(waited, Ok(Ok(()))), "the capture made after start was synced on request: {waited:?}");
+    Ok(())
+}

@@ -316,9 +316,32 @@ impl Engine {
         }
     }
 
-    /// Exponential backoff with full jitter between half and all of the step.
     fn backoff(&self, attempt: u32) -> Duration {
-        let step = self.config.backoff.saturating_mul(1 << attempt.min(16)).min(self.config.backoff_max);
-        step.mul_f64(0.5 + fastrand::f64() / 2.0)
+        backoff_delay(&self.config, attempt, fastrand::f64())
+    }
+}
+
+/// The wait before retry number `attempt` (1 = the first retry): the base delay doubled per
+/// attempt up to the maximum, then scaled by `jitter` (0..1) into its upper half, so that phones
+/// that lost signal together do not come back together.
+fn backoff_delay(config: &EngineConfig, attempt: u32, jitter: f64) -> Duration {
+    let step = config.backoff.saturating_mul(1 << attempt.saturating_sub(1).min(16)).min(config.backoff_max);
+    step.mul_f64(0.5 + jitter.clamp(0.0, 1.0) / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_maximum_with_jitter_in_the_upper_half() {
+        let config = EngineConfig::default();
+        let full = |attempt| backoff_delay(&config, attempt, 1.0);
+        assert_eq!(full(1), Duration::from_millis(500));
+        assert_eq!(full(2), Duration::from_secs(1));
+        assert_eq!(full(3), Duration::from_secs(2));
+        assert_eq!(full(20), Duration::from_secs(30), "capped");
+        assert_eq!(backoff_delay(&config, 3, 0.0), Duration::from_secs(1), "jitter takes at most half off");
+        assert!(backoff_delay(&config, 3, 0.3) < backoff_delay(&config, 3, 0.7));
     }
 }
