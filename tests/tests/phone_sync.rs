@@ -419,3 +419,40 @@ async fn the_background_loop_syncs_on_start_and_when_asked() -> anyhow::Result<(
     assert!(matches!(waited, Ok(Ok(()))), "the capture made after start was synced on request: {waited:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_trip_replayed_from_gpx_is_saved_as_a_report_the_server_measures_alike() -> anyhow::Result<()> {
+    use mobile::gps::{TripEnd, TripRecorder, trip_report};
+    use mobile::platform::{GpxReplay, Location};
+
+    let (db, server) = demo().await?;
+    let phone = Phone::signed_in(&server.base_url, "driver@demo.test").await?;
+    let gpx = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/gps/Mojstrovka.gpx");
+    let mut fixes = GpxReplay::new(gpx, 0.0).start()?;
+    let mut recorder = TripRecorder::default();
+    while let Some(fix) = fixes.recv().await {
+        recorder.push(fix);
+    }
+    let end = TripEnd {
+        campaign_id: 1,
+        locations_covered: Some("Vršič pass".into()),
+        notes: Some("no fuel stop".into()),
+        photos: vec![],
+    };
+    let report = trip_report(&recorder, end)?;
+    let uuid = phone.store.save_report(None, &report)?;
+    phone.engine.sync_now().await?;
+
+    let (km, points): (f64, i64) = sqlx::query_as(
+        "SELECT km_travelled, JSON_LENGTH(gps_data, '$.geometry.coordinates') FROM reports WHERE uuid = ?",
+    )
+    .bind(uuid)
+    .fetch_one(&db.pool)
+    .await?;
+    assert!((km - 2.70).abs() <= 0.027, "the server measured {km} km");
+    assert!((km - recorder.km()).abs() < 0.001, "phone {} km, server {km} km", recorder.km());
+    assert_eq!(points, i64::try_from(recorder.points().len())?);
+    let local = phone.store.capture(uuid)?.ok_or_else(|| anyhow::anyhow!("report gone"))?;
+    assert_eq!(local.state, CaptureState::Synced);
+    Ok(())
+}

@@ -39,3 +39,38 @@ impl From<Fix> for TrackPoint {
         TrackPoint { lon: fix.lon, lat: fix.lat, time_ms: fix.at.timestamp_millis() }
     }
 }
+
+/// What a driver adds when ending a trip.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TripEnd {
+    /// The campaign the trip was for.
+    pub campaign_id: i64,
+    /// Villages and places on the way.
+    pub locations_covered: Option<String>,
+    /// Anything to tell the office.
+    pub notes: Option<String>,
+    /// Photo references, `media:<sha256>`.
+    pub photos: Vec<String>,
+}
+
+/// The report a finished trip is saved as: its day (the first fix's), the kept track as the
+/// protocol's GeoJSON and its kilometres (the server recomputes them from the track with the same
+/// function).
+pub fn trip_report(recorder: &TripRecorder, end: TripEnd) -> crate::Result<shared_model::tables::ReportCapture> {
+    let track = recorder.track()?;
+    let day = track
+        .points()
+        .first()
+        .and_then(|p| DateTime::from_timestamp_millis(p.time_ms))
+        .map(|at| at.date_naive())
+        .ok_or_else(|| crate::Error::Track("the trip has no points".into()))?;
+    Ok(shared_model::tables::ReportCapture {
+        campaign_id: end.campaign_id,
+        report_date: day,
+        locations_covered: end.locations_covered,
+        km_travelled: Some((recorder.km() * 1000.0).round() / 1000.0),
+        photos_url: end.photos,
+        gps_data: Some(track),
+        notes: end.notes,
+    })
+}
