@@ -524,7 +524,7 @@ async fn merge(
                 losing_op: op_text(m.op),
                 losing_data: m
                     .data
-                    .map(|d| serde_json::to_string(d))
+                    .map(serde_json::to_string)
                     .transpose()
                     .map_err(|e| Error::Other(e.into()))?,
                 losing_updated_at: Some(at),
