@@ -26,6 +26,7 @@ struct Shared {
     target: SocketAddr,
     fault: Fault,
     faults_injected: u64,
+    bytes_up: u64,
 }
 
 /// The proxy; stops when dropped.
@@ -42,7 +43,12 @@ impl FaultProxy {
     pub async fn start(target: &str) -> anyhow::Result<FaultProxy> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let base_url = format!("http://{}", listener.local_addr()?);
-        let shared = Arc::new(Mutex::new(Shared { target: addr_of(target)?, fault: Fault::None, faults_injected: 0 }));
+        let shared = Arc::new(Mutex::new(Shared {
+            target: addr_of(target)?,
+            fault: Fault::None,
+            faults_injected: 0,
+            bytes_up: 0,
+        }));
         let task = tokio::spawn(accept(listener, Arc::clone(&shared)));
         Ok(FaultProxy { base_url, shared, task })
     }
@@ -61,6 +67,11 @@ impl FaultProxy {
             shared.target = addr;
         }
         Ok(())
+    }
+
+    /// Bytes passed from phones to the server so far.
+    pub fn bytes_up(&self) -> u64 {
+        self.shared.lock().map(|s| s.bytes_up).unwrap_or_default()
     }
 
     /// How many faults have happened so far.
@@ -123,7 +134,7 @@ async fn pipe(
         }
         let pass = {
             let Ok(mut s) = shared.lock() else { return };
-            match (s.fault, direction) {
+            let pass = match (s.fault, direction) {
                 (Fault::DropNextResponse, Direction::Down) => {
                     s.fault = Fault::None;
                     s.faults_injected += 1;
@@ -140,7 +151,11 @@ async fn pipe(
                     pass
                 }
                 _ => n,
+            };
+            if direction == Direction::Up {
+                s.bytes_up += pass as u64;
             }
+            pass
         };
         if to.write_all(buffer.get(..pass).unwrap_or_default()).await.is_err() || pass < n {
             return;

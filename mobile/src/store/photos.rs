@@ -6,6 +6,7 @@ use shared_model::time;
 
 use super::Store;
 use crate::Result;
+use crate::media::ProcessedPhoto;
 
 /// A photo on the phone.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +51,19 @@ fn sql_int(n: u64) -> i64 {
 const COLUMNS: &str = "sha256, path, bytes, width, height, state, received, error_code, error_message";
 
 impl Store {
-    /// Records a processed photo waiting for upload; the same photo twice is one.
-    pub fn add_photo(&self, sha256: &str, path: &std::path::Path, bytes: u64, width: u32, height: u32) -> Result<()> {
+    /// Records a photo from the photo pipeline, waiting for upload; the same photo twice is one.
+    pub fn add_photo(&self, photo: &ProcessedPhoto) -> Result<()> {
         self.conn()?.execute(
             "INSERT INTO photos (sha256, path, bytes, width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (sha256) DO NOTHING",
-            params![sha256, path.to_string_lossy(), sql_int(bytes), width, height, time::format(&self.wall_now())],
+            params![
+                photo.sha256,
+                photo.path.to_string_lossy(),
+                sql_int(photo.bytes),
+                photo.width,
+                photo.height,
+                time::format(&self.wall_now())
+            ],
         )?;
         Ok(())
     }
