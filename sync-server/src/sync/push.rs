@@ -522,11 +522,7 @@ async fn merge(
                 error_code: None,
                 message: Some("The server holds a later version.".into()),
                 losing_op: op_text(m.op),
-                losing_data: m
-                    .data
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(|e| Error::Other(e.into()))?,
+                losing_data: m.data.map(serde_json::to_string).transpose().map_err(|e| Error::Other(e.into()))?,
                 losing_updated_at: Some(at),
                 winning_updated_at: Some(row.updated_at),
             },
