@@ -22,8 +22,10 @@ pub mod telemetry;
 use std::future::Future;
 use std::sync::Arc;
 
+use axum::http::{Extensions, HeaderMap, StatusCode, Version};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
@@ -39,9 +41,16 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let app = api::router(state)
-        // Bodies may arrive gzip- or zstd-compressed; answers are compressed when the client accepts it.
+        // Bodies may arrive gzip- or zstd-compressed; answers are compressed when the client accepts
+        // it. Error answers stay plain: they are small, and one refusing a body the server did not
+        // read (413) must reach the client whole before the connection closes.
         .layer(RequestDecompressionLayer::new())
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(|status: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| status.is_success()),
+            ),
+        )
         .layer(telemetry::request_log_layer())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));

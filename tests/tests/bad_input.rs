@@ -40,7 +40,14 @@ async fn send(server: &TestServer, token: &str, case: &Case) -> anyhow::Result<(
     };
     let response = request.send().await?;
     let status = response.status().as_u16();
-    Ok((status, response.json().await.unwrap_or(Value::Null)))
+    let body = response.bytes().await;
+    Ok((
+        status,
+        body.map_or_else(
+            |e| json!({"unreadable": e.to_string()}),
+            |b| serde_json::from_slice(&b).unwrap_or(Value::Null),
+        ),
+    ))
 }
 
 #[tokio::test]

@@ -456,8 +456,10 @@ async fn compressed_bodies_are_accepted_and_answers_compressed() -> anyhow::Resu
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gzip.write_all(&body)?;
     let zstd_body = zstd::encode_all(&body[..], 3)?;
+    // A client that leaves the answer as it came, to see that it came compressed.
+    let raw = Client::builder().no_gzip().build()?;
     for (encoding, bytes) in [("gzip", gzip.finish()?), ("zstd", zstd_body)] {
-        let response = Client::new()
+        let response = raw
             .post(server.url("/api/v1/sync/push"))
             .bearer_auth(&phone.token)
             .header("X-Sync-Protocol", "1")
