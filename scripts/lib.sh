@@ -22,6 +22,12 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# ensure_app_packages: what the phone app's desktop build and its window tests need: WebKitGTK
+# and friends for the Dioxus desktop renderer, Xvfb for a screen, ImageMagick for screenshots.
+ensure_app_packages() {
+    ensure_packages pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libsoup-3.0-dev xvfb xauth imagemagick
+}
+
 # ensure_toolchain: cargo, rustfmt and clippy.
 ensure_toolchain() {
     if ! command -v cargo >/dev/null 2>&1; then

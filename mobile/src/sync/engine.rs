@@ -111,9 +111,16 @@ impl Engine {
         }
     }
 
-    /// Asks the background loop for a sync now (after a capture, or "Sync now").
+    /// Asks the background loop for a sync now (after a capture, or "Sync now"); the counts of
+    /// what waits are brought up to date at once.
     pub fn request_sync(&self) {
+        self.refresh_status();
         self.wake.notify_one();
+    }
+
+    /// Recounts the captures and photos waiting, for a status read now.
+    pub fn refresh_status(&self) {
+        self.refresh_counts(None);
     }
 
     /// Syncs on start, whenever asked, and every `every`, until the engine is dropped.

@@ -1,0 +1,178 @@
+//! New or edited promoter activity: campaign, village, date, people attended, activities held,
+//! specialty, language, remarks, and photos before, during and after.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use dioxus::prelude::*;
+use shared_model::tables::ActivityCapture;
+use uuid::Uuid;
+
+use super::app::{Screen, off_ui, use_app, use_navigate};
+use super::expense_form::{Problems, campaigns, problems_of};
+use super::photo_slot::PhotoSlot;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Draft {
+    campaign: String,
+    village: String,
+    date: String,
+    people: String,
+    count: String,
+    specialty: String,
+    language: String,
+    remarks: String,
+}
+
+fn text(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl Draft {
+    fn of(a: &ActivityCapture) -> Self {
+        Draft {
+            campaign: a.campaign_id.to_string(),
+            village: a.village_name.clone(),
+            date: a.activity_date.to_string(),
+            people: a.people_attended.map(|n| n.to_string()).unwrap_or_default(),
+            count: a.activity_count.map(|n| n.to_string()).unwrap_or_default(),
+            specialty: a.specialty.clone().unwrap_or_default(),
+            language: a.language.clone().unwrap_or_default(),
+            remarks: a.remarks.clone().unwrap_or_default(),
+        }
+    }
+
+    fn capture(&self, photos: [Option<String>; 3], today: NaiveDate) -> Result<ActivityCapture, Problems> {
+        let mut problems = Problems::new();
+        let mut number = |field: &str, value: &str| -> Option<i64> {
+            let value = value.trim();
+            if value.is_empty() {
+                return None;
+            }
+            value.parse().map_or_else(
+                |_| {
+                    problems.insert(field.into(), "Enter a whole number.".into());
+                    None
+                },
+                Some,
+            )
+        };
+        let people_attended = number("people_attended", &self.people);
+        let activity_count = number("activity_count", &self.count);
+        let campaign_id = self.campaign.parse::<i64>().unwrap_or_else(|_| {
+            problems.insert("campaign_id".into(), "Choose a campaign.".into());
+            0
+        });
+        let activity_date = NaiveDate::from_str(&self.date).unwrap_or_else(|_| {
+            problems.insert("activity_date".into(), "Choose the date.".into());
+            today
+        });
+        let [before_image, during_image, after_image] = photos;
+        let activity = ActivityCapture {
+            campaign_id,
+            village_name: self.village.trim().to_owned(),
+            activity_date,
+            people_attended,
+            activity_count,
+            before_image,
+            during_image,
+            after_image,
+            specialty: text(&self.specialty),
+            language: text(&self.language),
+            remarks: text(&self.remarks),
+        };
+        if let Err(errors) = activity.validate(today) {
+            for (field, message) in problems_of(&errors) {
+                problems.entry(field).or_insert(message);
+            }
+        }
+        if problems.is_empty() { Ok(activity) } else { Err(problems) }
+    }
+}
+
+/// The activity form.
+#[component]
+pub fn ActivityForm(uuid: Option<Uuid>) -> Element {
+    let app = use_app();
+    let t = app.lang.text();
+    let mut navigate = use_navigate();
+    let today = app.store.wall_now().date_naive();
+    let existing = uuid.and_then(|u| app.store.capture(u).ok().flatten()).and_then(|c| c.activity());
+    let mut draft = use_signal(|| {
+        existing.as_ref().map_or_else(|| Draft { date: today.to_string(), ..Draft::default() }, Draft::of)
+    });
+    let before = use_signal(|| existing.as_ref().and_then(|a| a.before_image.clone()));
+    let during = use_signal(|| existing.as_ref().and_then(|a| a.during_image.clone()));
+    let after = use_signal(|| existing.as_ref().and_then(|a| a.after_image.clone()));
+    let mut tried = use_signal(|| false);
+    let mut failure = use_signal(|| None::<String>);
+    let photos = move || [before(), during(), after()];
+    let problems = if tried() { draft().capture(photos(), today).err().unwrap_or_default() } else { Problems::new() };
+    let problem = move |field: &str| problems.get(field).cloned();
+    let campaign_list = campaigns(&app.store);
+    let shared = (std::sync::Arc::clone(&app.store), std::sync::Arc::clone(&app.engine));
+    let save = move |event: FormEvent| {
+        event.prevent_default();
+        tried.set(true);
+        let Ok(activity) = draft().capture(photos(), today) else { return };
+        let (store, engine) = (std::sync::Arc::clone(&shared.0), std::sync::Arc::clone(&shared.1));
+        spawn(async move {
+            match off_ui(move || store.save_activity(uuid, &activity)).await {
+                Ok(_) => {
+                    engine.request_sync();
+                    navigate.set(Screen::Home);
+                }
+                Err(e) => failure.set(Some(e.to_string())),
+            }
+        });
+    };
+    let title = if uuid.is_some() { t.edit_activity } else { t.new_activity };
+    rsx! {
+        form { class: "screen", onsubmit: save, novalidate: true,
+            h1 { "{title}" }
+            if let Some(message) = failure() {
+                div { class: "error", role: "alert", "{message}" }
+            }
+            label { r#for: "campaign", "{t.campaign}" }
+            select { id: "campaign", name: "campaign", onchange: move |e| draft.write().campaign = e.value(),
+                option { value: "", "{t.choose_campaign}" }
+                for (id, name) in campaign_list {
+                    option { key: "{id}", value: "{id}", selected: draft().campaign == id.to_string(), "{name}" }
+                }
+            }
+            if let Some(p) = problem("campaign_id") { div { class: "field-error", "{p}" } }
+            label { r#for: "village", "{t.village}" }
+            input { id: "village", name: "village", r#type: "text", autocomplete: "off", value: "{draft().village}",
+                oninput: move |e| draft.write().village = e.value() }
+            if let Some(p) = problem("village_name") { div { class: "field-error", "{p}" } }
+            label { r#for: "date", "{t.date}" }
+            input { id: "date", name: "date", r#type: "date", max: "{today}", value: "{draft().date}",
+                oninput: move |e| draft.write().date = e.value() }
+            if let Some(p) = problem("activity_date") { div { class: "field-error", "{p}" } }
+            label { r#for: "people", "{t.people_attended}" }
+            input { id: "people", name: "people", r#type: "text", inputmode: "numeric", value: "{draft().people}",
+                oninput: move |e| draft.write().people = e.value() }
+            if let Some(p) = problem("people_attended") { div { class: "field-error", "{p}" } }
+            label { r#for: "count", "{t.activity_count}" }
+            input { id: "count", name: "count", r#type: "text", inputmode: "numeric", value: "{draft().count}",
+                oninput: move |e| draft.write().count = e.value() }
+            if let Some(p) = problem("activity_count") { div { class: "field-error", "{p}" } }
+            label { r#for: "specialty", "{t.specialty}" }
+            input { id: "specialty", name: "specialty", r#type: "text", value: "{draft().specialty}",
+                oninput: move |e| draft.write().specialty = e.value() }
+            label { r#for: "language", "{t.language}" }
+            input { id: "language", name: "language", r#type: "text", value: "{draft().language}",
+                oninput: move |e| draft.write().language = e.value() }
+            label { r#for: "remarks", "{t.remarks}" }
+            textarea { id: "remarks", name: "remarks", value: "{draft().remarks}",
+                oninput: move |e| draft.write().remarks = e.value() }
+            div { class: "photos",
+                PhotoSlot { label: t.photo_before.to_owned(), value: before }
+                PhotoSlot { label: t.photo_during.to_owned(), value: during }
+                PhotoSlot { label: t.photo_after.to_owned(), value: after }
+            }
+            button { class: "primary", r#type: "submit", "{t.save}" }
+            button { class: "secondary", r#type: "button", onclick: move |_| navigate.set(Screen::Home), "{t.back}" }
+        }
+    }
+}
