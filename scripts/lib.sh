@@ -23,9 +23,10 @@ ensure_packages() {
 }
 
 # ensure_app_packages: what the phone app's desktop build and its window tests need: WebKitGTK
-# and friends for the Dioxus desktop renderer, Xvfb for a screen, ImageMagick for screenshots.
+# and friends for the Dioxus desktop renderer, Xvfb for a screen, xdotool for a user's taps and
+# keys, ImageMagick for screenshots.
 ensure_app_packages() {
-    ensure_packages pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libsoup-3.0-dev xvfb xauth imagemagick
+    ensure_packages pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libsoup-3.0-dev xvfb xauth xdotool imagemagick
 }
 
 # ensure_toolchain: cargo, rustfmt and clippy.

@@ -131,7 +131,7 @@ async fn waiting_captures_say_so_and_the_bar_counts_them() -> anyhow::Result<()>
     phone.store.save_expense(None, &fuel("2450.00")?)?;
     phone.store.save_expense(None, &fuel("120.00")?)?;
     let html = render(&phone, Screen::Home, Lang::En).await?;
-    assert!(html.contains("₹ 2450.00 · fuel"), "{html}");
+    assert!(html.contains("₹ 2450.00 · Fuel"), "{html}");
     assert_eq!(html.matches("Waiting to sync").count(), 2, "{html}");
     assert!(html.contains("2 records waiting"), "{html}");
     Ok(())

@@ -142,29 +142,29 @@ pub fn ActivityForm(uuid: Option<Uuid>) -> Element {
             }
             if let Some(p) = problem("campaign_id") { div { class: "field-error", "{p}" } }
             label { r#for: "village", "{t.village}" }
-            input { id: "village", name: "village", r#type: "text", autocomplete: "off", value: "{draft().village}",
+            input { id: "village", name: "village", r#type: "text", autocomplete: "off", initial_value: "{draft().village}",
                 oninput: move |e| draft.write().village = e.value() }
             if let Some(p) = problem("village_name") { div { class: "field-error", "{p}" } }
             label { r#for: "date", "{t.date}" }
-            input { id: "date", name: "date", r#type: "date", max: "{today}", value: "{draft().date}",
+            input { id: "date", name: "date", r#type: "date", max: "{today}", initial_value: "{draft().date}",
                 oninput: move |e| draft.write().date = e.value() }
             if let Some(p) = problem("activity_date") { div { class: "field-error", "{p}" } }
             label { r#for: "people", "{t.people_attended}" }
-            input { id: "people", name: "people", r#type: "text", inputmode: "numeric", value: "{draft().people}",
+            input { id: "people", name: "people", r#type: "text", inputmode: "numeric", initial_value: "{draft().people}",
                 oninput: move |e| draft.write().people = e.value() }
             if let Some(p) = problem("people_attended") { div { class: "field-error", "{p}" } }
             label { r#for: "count", "{t.activity_count}" }
-            input { id: "count", name: "count", r#type: "text", inputmode: "numeric", value: "{draft().count}",
+            input { id: "count", name: "count", r#type: "text", inputmode: "numeric", initial_value: "{draft().count}",
                 oninput: move |e| draft.write().count = e.value() }
             if let Some(p) = problem("activity_count") { div { class: "field-error", "{p}" } }
             label { r#for: "specialty", "{t.specialty}" }
-            input { id: "specialty", name: "specialty", r#type: "text", value: "{draft().specialty}",
+            input { id: "specialty", name: "specialty", r#type: "text", initial_value: "{draft().specialty}",
                 oninput: move |e| draft.write().specialty = e.value() }
             label { r#for: "language", "{t.language}" }
-            input { id: "language", name: "language", r#type: "text", value: "{draft().language}",
+            input { id: "language", name: "language", r#type: "text", initial_value: "{draft().language}",
                 oninput: move |e| draft.write().language = e.value() }
             label { r#for: "remarks", "{t.remarks}" }
-            textarea { id: "remarks", name: "remarks", value: "{draft().remarks}",
+            textarea { id: "remarks", name: "remarks", initial_value: "{draft().remarks}",
                 oninput: move |e| draft.write().remarks = e.value() }
             div { class: "photos",
                 PhotoSlot { label: t.photo_before.to_owned(), value: before }

@@ -149,15 +149,15 @@ pub fn ExpenseForm(uuid: Option<Uuid>) -> Element {
             if let Some(p) = problem("expense_type") { div { class: "field-error", "{p}" } }
             label { r#for: "amount", "{t.amount}" }
             input { id: "amount", name: "amount", r#type: "text", inputmode: "decimal", placeholder: "0.00",
-                value: "{draft().amount}", oninput: move |e| draft.write().amount = e.value() }
+                initial_value: "{draft().amount}", oninput: move |e| draft.write().amount = e.value() }
             if let Some(p) = problem("amount") { div { class: "field-error", "{p}" } }
             label { r#for: "description", "{t.description}" }
-            textarea { id: "description", name: "description", value: "{draft().description}",
+            textarea { id: "description", name: "description", initial_value: "{draft().description}",
                 oninput: move |e| draft.write().description = e.value() }
             if let Some(p) = problem("description") { div { class: "field-error", "{p}" } }
             PhotoSlot { label: t.bill_photo.to_owned(), value: bill }
             label { r#for: "date", "{t.date}" }
-            input { id: "date", name: "date", r#type: "date", value: "{draft().date}", max: "{today}",
+            input { id: "date", name: "date", r#type: "date", initial_value: "{draft().date}", max: "{today}",
                 oninput: move |e| draft.write().date = e.value() }
             if let Some(p) = problem("submitted_date") { div { class: "field-error", "{p}" } }
             button { class: "primary", r#type: "submit", "{t.save}" }

@@ -22,10 +22,14 @@ struct Row {
     state: ItemState,
 }
 
-fn row_of(capture: &LocalCapture) -> Row {
+fn row_of(capture: &LocalCapture, t: &Text) -> Row {
     let text = |key: &str| capture.data.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
     let (title, detail) = match capture.table {
-        PushTable::Expenses => (format!("₹ {} · {}", text("amount"), text("expense_type")), text("submitted_date")),
+        PushTable::Expenses => {
+            let kind = text("expense_type");
+            let label = t.expense_types.iter().find(|(value, _)| *value == kind).map_or(kind.as_str(), |(_, l)| l);
+            (format!("₹ {} · {label}", text("amount")), text("submitted_date"))
+        }
         PushTable::PromoterActivities => (text("village_name"), text("activity_date")),
         PushTable::Reports => {
             let km = capture.data.get("km_travelled").and_then(serde_json::Value::as_f64).unwrap_or_default();
@@ -84,9 +88,9 @@ pub fn Home() -> Element {
     };
     let (expenses, trips, activities) = match &*lists.read() {
         Some(Ok((e, r, a))) => (
-            e.iter().map(row_of).collect::<Vec<_>>(),
-            r.iter().map(row_of).collect::<Vec<_>>(),
-            a.iter().map(row_of).collect::<Vec<_>>(),
+            e.iter().map(|c| row_of(c, t)).collect::<Vec<_>>(),
+            r.iter().map(|c| row_of(c, t)).collect::<Vec<_>>(),
+            a.iter().map(|c| row_of(c, t)).collect::<Vec<_>>(),
         ),
         _ => (Vec::new(), Vec::new(), Vec::new()),
     };

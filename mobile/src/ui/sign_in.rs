@@ -38,13 +38,13 @@ pub fn SignIn() -> Element {
             h1 { "{t.app_name}" }
             label { r#for: "server", "{t.server_address}" }
             input { id: "server", name: "server", r#type: "url", inputmode: "url", autocomplete: "url",
-                placeholder: "https://", value: "{server}", oninput: move |e| server.set(e.value()) }
+                placeholder: "https://", initial_value: "{server}", oninput: move |e| server.set(e.value()) }
             label { r#for: "email", "{t.email}" }
             input { id: "email", name: "email", r#type: "email", inputmode: "email", autocomplete: "username",
-                value: "{email}", oninput: move |e| email.set(e.value()) }
+                initial_value: "{email}", oninput: move |e| email.set(e.value()) }
             label { r#for: "password", "{t.password}" }
             input { id: "password", name: "password", r#type: "password", autocomplete: "current-password",
-                value: "{password}", oninput: move |e| password.set(e.value()) }
+                initial_value: "{password}", oninput: move |e| password.set(e.value()) }
             if let Some(message) = error() {
                 div { class: "error", role: "alert", "{message}" }
             }

@@ -132,13 +132,13 @@ pub fn Trip() -> Element {
                             }
                         }
                         label { r#for: "locations", "{t.locations_covered}" }
-                        input { id: "locations", name: "locations", r#type: "text", value: "{locations}",
+                        input { id: "locations", name: "locations", r#type: "text", initial_value: "{locations}",
                             oninput: move |e| locations.set(e.value()) }
                         label { r#for: "notes", "{t.notes}" }
-                        textarea { id: "notes", name: "notes", value: "{notes}", oninput: move |e| notes.set(e.value()) }
+                        textarea { id: "notes", name: "notes", initial_value: "{notes}", oninput: move |e| notes.set(e.value()) }
                         div { class: "photos",
                             for (i, slot) in photos.into_iter().enumerate() {
-                                PhotoSlot { key: "{i}", label: format!("{} {}", t.photos, i + 1), value: slot }
+                                PhotoSlot { key: "{i}", label: format!("{} {}", t.photo, i + 1), value: slot }
                             }
                         }
                         button { class: "primary", r#type: "submit", "{t.end_trip}" }
