@@ -4,10 +4,13 @@
 //!
 //! The desktop implementations live in [`desktop`]: a photo file chosen by the user
 //! ([`FileCamera`]), a GPX file replayed as if driven ([`GpxReplay`]) and the user's data folder
-//! ([`DesktopDataDir`]). On Android and iOS the same traits are implemented by native plugins
-//! (DESIGN.md, decision 9), so nothing in the traits may name a desktop-only type.
+//! ([`DesktopDataDir`]). On Android and iOS the same traits are implemented by the native plugin
+//! in `mobile/android` and `mobile/ios` (`native`, DESIGN.md decision 9), so nothing in the traits
+//! may name a desktop-only type.
 
 pub mod desktop;
+#[cfg(any(target_os = "android", target_os = "ios"))]
+pub mod native;
 
 use std::fmt::Debug;
 use std::path::PathBuf;
