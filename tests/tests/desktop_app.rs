@@ -1,7 +1,8 @@
 //! The phone app itself (`fleet-mobile`, the Dioxus desktop build) in a phone-sized window under
 //! Xvfb, driven like a user with xdotool, against the real server: sign in, create an expense with
 //! the fixture photo while the server is down, see it wait, sync, see it synced, open the trip
-//! screen. Screenshots of the screens go to `docs/screenshots/`.
+//! screen; then start the app again with no server and capture once more. Screenshots of the
+//! screens go to `docs/screenshots/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -121,18 +122,30 @@ async fn a_driver_signs_in_captures_offline_and_sees_the_expense_synced() -> any
     let (_xvfb, display) = xvfb()?;
     let data = tempfile::tempdir()?;
     let photo = repo("../shared/fixtures/photos/jolla.jpg");
-    let _app = Running(
-        Command::new(app_binary()?)
-            .env("DISPLAY", &display)
-            .env("FLEET_DATA_DIR", data.path())
-            .env("FLEET_CAMERA_FILE", &photo)
-            .env("FLEET_GPX_FILE", repo("../shared/fixtures/gps/Mojstrovka.gpx"))
-            .env("FLEET_GPX_SPEED", "30")
-            .env("NO_AT_BRIDGE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let start_app = || -> anyhow::Result<Running> {
+        Ok(Running(
+            Command::new(app_binary()?)
+                .env("DISPLAY", &display)
+                .env("FLEET_DATA_DIR", data.path())
+                .env("FLEET_CAMERA_FILE", &photo)
+                .env("FLEET_GPX_FILE", repo("../shared/fixtures/gps/Mojstrovka.gpx"))
+                .env("FLEET_GPX_SPEED", "30")
+                .env("NO_AT_BRIDGE", "1")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()?,
+        ))
+    };
+    let app = start_app()?;
+    let window_open = || {
+        wait_for(Duration::from_secs(60), || {
+            let found = Command::new("xdotool")
+                .env("DISPLAY", &display)
+                .args(["search", "--name", "Fleet Operations"])
+                .output()?;
+            Ok(found.status.success())
+        })
+    };
     let hand = Hand { display: display.clone() };
     wait_for(Duration::from_secs(60), || {
         let found =
@@ -208,6 +221,24 @@ async fn a_driver_signs_in_captures_offline_and_sees_the_expense_synced() -> any
     hand.tap(180, 198)?;
     std::thread::sleep(Duration::from_secs(4));
     hand.screenshot("trip")?;
+
+    // The app started again with no server: it opens at home, and a capture is still saved.
+    drop(app);
     restarted.stop().await?;
+    let _app = start_app()?;
+    window_open()?;
+    std::thread::sleep(Duration::from_secs(3));
+    hand.screenshot("home-started-offline")?;
+    hand.tap(180, 156)?;
+    std::thread::sleep(Duration::from_secs(1));
+    hand.tap(180, 415)?;
+    hand.keys(&["shift+Tab", "shift+Tab", "Down"])?;
+    hand.tap(180, 415)?;
+    hand.type_text("80.00")?;
+    hand.keys(&["Return"])?;
+    wait_for(Duration::from_secs(20), || Ok(phone_store(data.path())?.captures(PushTable::Expenses)?.len() == 2))?;
+    let newest = phone_store(data.path())?.captures(PushTable::Expenses)?;
+    assert_eq!((newest[0].state, newest[0].data["amount"].as_str()), (CaptureState::Waiting, Some("80.00")));
+    assert_eq!(newest[1].state, CaptureState::Synced, "the synced one stays synced");
     Ok(())
 }
