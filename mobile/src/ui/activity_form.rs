@@ -8,7 +8,7 @@ use dioxus::prelude::*;
 use shared_model::tables::ActivityCapture;
 use uuid::Uuid;
 
-use super::app::{Screen, off_ui, use_app, use_navigate};
+use super::app::{Screen, save_and_go_home, use_app, use_navigate};
 use super::expense_form::{Problems, campaigns, problems_of};
 use super::photo_slot::PhotoSlot;
 
@@ -105,26 +105,16 @@ pub fn ActivityForm(uuid: Option<Uuid>) -> Element {
     let during = use_signal(|| existing.as_ref().and_then(|a| a.during_image.clone()));
     let after = use_signal(|| existing.as_ref().and_then(|a| a.after_image.clone()));
     let mut tried = use_signal(|| false);
-    let mut failure = use_signal(|| None::<String>);
+    let failure = use_signal(|| None::<String>);
     let photos = move || [before(), during(), after()];
     let problems = if tried() { draft().capture(photos(), today).err().unwrap_or_default() } else { Problems::new() };
     let problem = move |field: &str| problems.get(field).cloned();
     let campaign_list = campaigns(&app.store);
-    let shared = (std::sync::Arc::clone(&app.store), std::sync::Arc::clone(&app.engine));
     let save = move |event: FormEvent| {
         event.prevent_default();
         tried.set(true);
         let Ok(activity) = draft().capture(photos(), today) else { return };
-        let (store, engine) = (std::sync::Arc::clone(&shared.0), std::sync::Arc::clone(&shared.1));
-        spawn(async move {
-            match off_ui(move || store.save_activity(uuid, &activity)).await {
-                Ok(_) => {
-                    engine.request_sync();
-                    navigate.set(Screen::Home);
-                }
-                Err(e) => failure.set(Some(e.to_string())),
-            }
-        });
+        save_and_go_home(&app, move |store| store.save_activity(uuid, &activity), failure, navigate);
     };
     let title = if uuid.is_some() { t.edit_activity } else { t.new_activity };
     rsx! {

@@ -122,6 +122,25 @@ pub fn use_sync_status() -> Signal<SyncStatus> {
     use_context::<Signal<SyncStatus>>()
 }
 
+/// Saves a capture on a worker; then asks for a sync and goes home, or shows why it was refused.
+pub fn save_and_go_home(
+    app: &AppContext,
+    save: impl FnOnce(&Store) -> crate::Result<Uuid> + Send + 'static,
+    mut failure: Signal<Option<String>>,
+    mut navigate: Signal<Screen>,
+) {
+    let (store, engine) = (Arc::clone(&app.store), Arc::clone(&app.engine));
+    spawn(async move {
+        match off_ui(move || save(&store)).await {
+            Ok(_) => {
+                engine.request_sync();
+                navigate.set(Screen::Home);
+            }
+            Err(e) => failure.set(Some(e.to_string())),
+        }
+    });
+}
+
 /// Runs store work on a blocking worker, off the UI thread.
 pub async fn off_ui<T: Send + 'static>(work: impl FnOnce() -> crate::Result<T> + Send + 'static) -> crate::Result<T> {
     tokio::task::spawn_blocking(work).await.map_err(|e| crate::Error::Internal(e.to_string()))?

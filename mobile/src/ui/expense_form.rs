@@ -11,7 +11,7 @@ use shared_model::protocol::PullTable;
 use shared_model::tables::ExpenseCapture;
 use uuid::Uuid;
 
-use super::app::{Screen, off_ui, use_app, use_navigate};
+use super::app::{Screen, save_and_go_home, use_app, use_navigate};
 use super::photo_slot::PhotoSlot;
 
 /// The campaigns the phone may use, by id and name, from the last sync.
@@ -101,25 +101,15 @@ pub fn ExpenseForm(uuid: Option<Uuid>) -> Element {
     });
     let bill = use_signal(|| existing.as_ref().and_then(|c| c.expense()).and_then(|e| e.bill_image));
     let mut tried = use_signal(|| false);
-    let mut failure = use_signal(|| existing.as_ref().and_then(|c| c.error.as_ref().map(|e| e.message.clone())));
+    let failure = use_signal(|| existing.as_ref().and_then(|c| c.error.as_ref().map(|e| e.message.clone())));
     let campaigns = campaigns(&app.store);
     let problems = if tried() { draft().capture(bill(), today).err().unwrap_or_default() } else { Problems::new() };
     let problem = move |field: &str| problems.get(field).cloned();
-    let shared = (std::sync::Arc::clone(&app.store), std::sync::Arc::clone(&app.engine));
     let save = move |event: FormEvent| {
         event.prevent_default();
         tried.set(true);
         let Ok(expense) = draft().capture(bill(), today) else { return };
-        let (store, engine) = (std::sync::Arc::clone(&shared.0), std::sync::Arc::clone(&shared.1));
-        spawn(async move {
-            match off_ui(move || store.save_expense(uuid, &expense)).await {
-                Ok(_) => {
-                    engine.request_sync();
-                    navigate.set(Screen::Home);
-                }
-                Err(e) => failure.set(Some(e.to_string())),
-            }
-        });
+        save_and_go_home(&app, move |store| store.save_expense(uuid, &expense), failure, navigate);
     };
     let title = if uuid.is_some() { t.edit_expense } else { t.new_expense };
     rsx! {
