@@ -8,9 +8,12 @@ plugins {
 
 android {
     namespace = "app.fleetops.platform"
-    compileSdk = 34
+    compileSdk = 35
     defaultConfig {
         minSdk = 24
+        // Release builds shrink and rename classes with R8; Rust reaches the plugin only through
+        // JNI, by name, so the app that includes this library must keep it.
+        consumerProguardFiles("consumer-rules.pro")
     }
     compileOptions {
         sourceCompatibility = JavaVersion.VERSION_17

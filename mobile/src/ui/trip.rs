@@ -60,18 +60,31 @@ pub fn Trip() -> Element {
         }
     });
     let platform = std::sync::Arc::clone(&app.platform);
-    let start = move |_| match platform.location.start() {
-        Ok(mut fixes) => {
-            let feed = spawn(async move {
-                while let Some(fix) = fixes.recv().await {
-                    if let Some(running) = trip.write().as_mut() {
-                        running.recorder.push(fix);
-                    }
+    // Starting may wait for the phone (the location permission question, the location service
+    // coming up), so it runs off the UI thread.
+    let start = move |_| {
+        let platform = std::sync::Arc::clone(&platform);
+        spawn(async move {
+            match off_ui(move || platform.location.start()).await {
+                // Another tap started the trip meanwhile; dropping these fixes stops their source.
+                Ok(_) if trip.peek().is_some() => {}
+                Ok(mut fixes) => {
+                    let feed = spawn(async move {
+                        while let Some(fix) = fixes.recv().await {
+                            if let Some(running) = trip.write().as_mut() {
+                                running.recorder.push(fix);
+                            }
+                        }
+                    });
+                    trip.set(Some(RunningTrip {
+                        recorder: TripRecorder::default(),
+                        started: Utc::now(),
+                        feed: Some(feed),
+                    }));
                 }
-            });
-            trip.set(Some(RunningTrip { recorder: TripRecorder::default(), started: Utc::now(), feed: Some(feed) }));
-        }
-        Err(e) => failure.set(Some(e.to_string())),
+                Err(e) => failure.set(Some(e.to_string())),
+            }
+        });
     };
     let campaign_list = campaigns(&app.store);
     let shared = (std::sync::Arc::clone(&app.store), std::sync::Arc::clone(&app.engine));
