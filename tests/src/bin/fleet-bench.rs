@@ -9,7 +9,8 @@
 //! and prints the median records per second of each and their ratio (rounds alternate so that the
 //! database's background work after one phase falls on both), the CPU each process used, the
 //! server's peak memory, and then, for one phone's first sync of 50000 expenses, pull throughput
-//! and bytes on the wire per expense row. Run it with `scripts/bench`.
+//! and bytes on the wire per expense row. Run it with `scripts/bench`. `BENCH_SERVER_LOG` sets the
+//! server's log filter (default `warn`; `warn,sqlx::query=debug` logs every statement's time).
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::time::{Duration, Instant};
