@@ -71,6 +71,13 @@ async fn a_hundred_captures_made_offline_reach_the_server_once_each() -> anyhow:
     let status = phone.engine.status().borrow().clone();
     assert_eq!((status.activity, status.waiting_records), (Activity::Idle, 0));
     assert!(status.last_success.is_some());
+    // The office sees when this phone last pushed and pulled.
+    let (pushed, pulled): (Option<chrono::DateTime<Utc>>, Option<chrono::DateTime<Utc>>) =
+        sqlx::query_as("SELECT last_push_at, last_pull_at FROM devices WHERE device_id = ?")
+            .bind(phone.store.device_id())
+            .fetch_one(&db.pool)
+            .await?;
+    assert!(pushed.is_some() && pulled.is_some(), "push {pushed:?}, pull {pulled:?}");
     Ok(())
 }
 

@@ -136,6 +136,21 @@ pub async fn log_conflict(conn: &mut MySqlConnection, c: &Conflict) -> Result<()
     Ok(())
 }
 
+/// Notes that the device of session `session_id` pulled now, for the managers' list of field
+/// devices; nothing when the session was opened without a device id.
+pub async fn note_pull(conn: &mut MySqlConnection, session_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO devices (device_id, user_id, last_pull_at)
+         SELECT device_id, user_id, UTC_TIMESTAMP(6) FROM auth_sessions WHERE id = ? AND device_id IS NOT NULL
+         ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), last_seen_at = UTC_TIMESTAMP(6),
+                                 last_pull_at = UTC_TIMESTAMP(6)",
+    )
+    .bind(session_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Ends a push's transaction in one request to the database: notes that the device pushed,
 /// records the batch's changes in the feed ([`feed::record_many_sql`]) and commits. If a statement
 /// fails the ones after it do not run, and the transaction rolls back when `tx` is dropped.

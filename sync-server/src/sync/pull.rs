@@ -169,6 +169,7 @@ pub async fn pull(pool: &MySqlPool, user: &AuthUser, cursor: Option<&str>, limit
             has_more = feed_head(&mut conn).await? > seq;
         }
     }
+    crate::db::sync::note_pull(&mut conn, user.session_id).await?;
     Ok(PullResponse { changes, cursor: position.encode(), has_more, server_time: Utc::now() })
 }
 
