@@ -1,16 +1,15 @@
 //! New or edited promoter activity: campaign, village, date, people attended, activities held,
 //! specialty, language, remarks, and photos before, during and after.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use shared_model::tables::ActivityCapture;
 use uuid::Uuid;
 
 use super::app::{Screen, save_and_go_home, use_app, use_navigate};
-use super::expense_form::{Problems, campaigns, problems_of};
+use super::form::{Problems, Reader, campaigns, optional_text};
 use super::photo_slot::PhotoSlot;
+use super::strings::Text;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Draft {
@@ -22,10 +21,6 @@ struct Draft {
     specialty: String,
     language: String,
     remarks: String,
-}
-
-fn text(value: &str) -> Option<String> {
-    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 impl Draft {
@@ -42,51 +37,24 @@ impl Draft {
         }
     }
 
-    fn capture(&self, photos: [Option<String>; 3], today: NaiveDate) -> Result<ActivityCapture, Problems> {
-        let mut problems = Problems::new();
-        let mut number = |field: &str, value: &str| -> Option<i64> {
-            let value = value.trim();
-            if value.is_empty() {
-                return None;
-            }
-            value.parse().map_or_else(
-                |_| {
-                    problems.insert(field.into(), "Enter a whole number.".into());
-                    None
-                },
-                Some,
-            )
-        };
-        let people_attended = number("people_attended", &self.people);
-        let activity_count = number("activity_count", &self.count);
-        let campaign_id = self.campaign.parse::<i64>().unwrap_or_else(|_| {
-            problems.insert("campaign_id".into(), "Choose a campaign.".into());
-            0
-        });
-        let activity_date = NaiveDate::from_str(&self.date).unwrap_or_else(|_| {
-            problems.insert("activity_date".into(), "Choose the date.".into());
-            today
-        });
+    fn capture(&self, photos: [Option<String>; 3], today: NaiveDate, t: &Text) -> Result<ActivityCapture, Problems> {
+        let mut read = Reader::new(t);
         let [before_image, during_image, after_image] = photos;
         let activity = ActivityCapture {
-            campaign_id,
+            campaign_id: read.campaign(&self.campaign),
             village_name: self.village.trim().to_owned(),
-            activity_date,
-            people_attended,
-            activity_count,
+            activity_date: read.date("activity_date", &self.date, today),
+            people_attended: read.count("people_attended", &self.people),
+            activity_count: read.count("activity_count", &self.count),
             before_image,
             during_image,
             after_image,
-            specialty: text(&self.specialty),
-            language: text(&self.language),
-            remarks: text(&self.remarks),
+            specialty: optional_text(&self.specialty),
+            language: optional_text(&self.language),
+            remarks: optional_text(&self.remarks),
         };
-        if let Err(errors) = activity.validate(today) {
-            for (field, message) in problems_of(&errors) {
-                problems.entry(field).or_insert(message);
-            }
-        }
-        if problems.is_empty() { Ok(activity) } else { Err(problems) }
+        let rules = activity.validate(today);
+        read.finish(activity, rules)
     }
 }
 
@@ -107,13 +75,14 @@ pub fn ActivityForm(uuid: Option<Uuid>) -> Element {
     let mut tried = use_signal(|| false);
     let failure = use_signal(|| None::<String>);
     let photos = move || [before(), during(), after()];
-    let problems = if tried() { draft().capture(photos(), today).err().unwrap_or_default() } else { Problems::new() };
+    let problems =
+        if tried() { draft().capture(photos(), today, t).err().unwrap_or_default() } else { Problems::new() };
     let problem = move |field: &str| problems.get(field).cloned();
     let campaign_list = campaigns(&app.store);
     let save = move |event: FormEvent| {
         event.prevent_default();
         tried.set(true);
-        let Ok(activity) = draft().capture(photos(), today) else { return };
+        let Ok(activity) = draft().capture(photos(), today, t) else { return };
         save_and_go_home(&app, move |store| store.save_activity(uuid, &activity), failure, navigate);
     };
     let title = if uuid.is_some() { t.edit_activity } else { t.new_activity };

@@ -1,35 +1,15 @@
 //! New or edited expense: campaign, type, amount, description, bill photo, date. The form checks
 //! with the server's own rules as the driver types, so a sync never fails on what it could catch.
 
-use std::collections::HashMap;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use dioxus::prelude::*;
-use shared_model::Money;
-use shared_model::protocol::PullTable;
 use shared_model::tables::ExpenseCapture;
 use uuid::Uuid;
 
 use super::app::{Screen, save_and_go_home, use_app, use_navigate};
+use super::form::{Problems, Reader, campaigns, optional_text};
 use super::photo_slot::PhotoSlot;
-
-/// The campaigns the phone may use, by id and name, from the last sync.
-pub(super) fn campaigns(store: &crate::store::Store) -> Vec<(i64, String)> {
-    store
-        .server_rows(PullTable::Campaigns)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|row| Some((row.get("id")?.as_i64()?, row.get("name")?.as_str()?.to_owned())))
-        .collect()
-}
-
-/// Field errors by field name.
-pub(super) type Problems = HashMap<String, String>;
-
-pub(super) fn problems_of(errors: &shared_model::validate::FieldErrors) -> Problems {
-    errors.0.iter().map(|e| (e.field.clone(), e.message.clone())).collect()
-}
+use super::strings::Text;
 
 /// What the form holds, as typed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -53,35 +33,18 @@ impl Draft {
     }
 
     /// The expense, or the fields at fault with the rule each breaks.
-    fn capture(&self, bill: Option<String>, today: NaiveDate) -> Result<ExpenseCapture, Problems> {
-        let mut problems = Problems::new();
-        let campaign_id = self.campaign.parse::<i64>().unwrap_or_else(|_| {
-            problems.insert("campaign_id".into(), "Choose a campaign.".into());
-            0
-        });
-        let amount = Money::from_str(self.amount.trim()).unwrap_or_else(|_| {
-            problems.insert("amount".into(), "Enter the amount in rupees, like 2450.50.".into());
-            Money::default()
-        });
-        let submitted_date = NaiveDate::from_str(&self.date).unwrap_or_else(|_| {
-            problems.insert("submitted_date".into(), "Choose the date.".into());
-            today
-        });
-        let description = Some(self.description.trim().to_owned()).filter(|d| !d.is_empty());
+    fn capture(&self, bill: Option<String>, today: NaiveDate, t: &Text) -> Result<ExpenseCapture, Problems> {
+        let mut read = Reader::new(t);
         let expense = ExpenseCapture {
-            campaign_id,
+            campaign_id: read.campaign(&self.campaign),
             expense_type: self.kind.clone(),
-            amount,
-            submitted_date,
-            description,
+            amount: read.money("amount", &self.amount),
+            submitted_date: read.date("submitted_date", &self.date, today),
+            description: optional_text(&self.description),
             bill_image: bill,
         };
-        if let Err(errors) = expense.validate(today) {
-            for (field, message) in problems_of(&errors) {
-                problems.entry(field).or_insert(message);
-            }
-        }
-        if problems.is_empty() { Ok(expense) } else { Err(problems) }
+        let rules = expense.validate(today);
+        read.finish(expense, rules)
     }
 }
 
@@ -103,12 +66,12 @@ pub fn ExpenseForm(uuid: Option<Uuid>) -> Element {
     let mut tried = use_signal(|| false);
     let failure = use_signal(|| existing.as_ref().and_then(|c| c.error.as_ref().map(|e| e.message.clone())));
     let campaigns = campaigns(&app.store);
-    let problems = if tried() { draft().capture(bill(), today).err().unwrap_or_default() } else { Problems::new() };
+    let problems = if tried() { draft().capture(bill(), today, t).err().unwrap_or_default() } else { Problems::new() };
     let problem = move |field: &str| problems.get(field).cloned();
     let save = move |event: FormEvent| {
         event.prevent_default();
         tried.set(true);
-        let Ok(expense) = draft().capture(bill(), today) else { return };
+        let Ok(expense) = draft().capture(bill(), today, t) else { return };
         save_and_go_home(&app, move |store| store.save_expense(uuid, &expense), failure, navigate);
     };
     let title = if uuid.is_some() { t.edit_expense } else { t.new_expense };
@@ -173,7 +136,7 @@ mod tests {
             description: " NH-48 ".into(),
             date: "2026-11-25".into(),
         };
-        let expense = draft.capture(None, today());
+        let expense = draft.capture(None, today(), super::super::strings::Lang::En.text());
         assert!(
             matches!(&expense, Ok(e) if e.campaign_id == 3 && e.description.as_deref() == Some("NH-48")),
             "{expense:?}"
@@ -189,7 +152,7 @@ mod tests {
             description: String::new(),
             date: "2099-01-01".into(),
         };
-        let problems = draft.capture(None, today()).err().unwrap_or_default();
+        let problems = draft.capture(None, today(), super::super::strings::Lang::En.text()).err().unwrap_or_default();
         let mut fields: Vec<&str> = problems.keys().map(String::as_str).collect();
         fields.sort_unstable();
         assert_eq!(fields, ["amount", "campaign_id", "submitted_date"]);

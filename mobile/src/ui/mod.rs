@@ -9,6 +9,7 @@
 mod activity_form;
 mod app;
 mod expense_form;
+mod form;
 mod home;
 mod items;
 mod photo_slot;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
 
 use super::app::{Screen, off_ui, use_app, use_navigate};
-use super::expense_form::campaigns;
+use super::form::{campaigns, optional_text};
 use super::photo_slot::PhotoSlot;
 use crate::gps::{TripEnd, TripRecorder, trip_report};
 
@@ -97,8 +97,8 @@ pub fn Trip() -> Element {
         };
         let end = TripEnd {
             campaign_id,
-            locations_covered: Some(locations().trim().to_owned()).filter(|l| !l.is_empty()),
-            notes: Some(notes().trim().to_owned()).filter(|n| !n.is_empty()),
+            locations_covered: optional_text(&locations()),
+            notes: optional_text(&notes()),
             photos: photos.iter().filter_map(|p| p()).collect(),
         };
         let (store, engine) = (std::sync::Arc::clone(&shared.0), std::sync::Arc::clone(&shared.1));
