@@ -60,8 +60,14 @@ pub fn Home() -> Element {
     let trip = use_context::<Signal<Option<RunningTrip>>>();
     let role = app.store.session().ok().flatten().map(|s| s.user.role);
     let store = std::sync::Arc::clone(&app.store);
+    // The lists are read again when what waits or the last sync changes, not on every progress
+    // step of a sync.
+    let changed = use_memo(move || {
+        let now = status();
+        (now.waiting_records, now.waiting_photos, now.last_success)
+    });
     let lists = use_resource(move || {
-        let _changed = status();
+        let _changed = changed();
         let store = std::sync::Arc::clone(&store);
         async move {
             off_ui(move || {
