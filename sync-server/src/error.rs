@@ -143,8 +143,8 @@ impl Error {
         }
     }
 
-    /// The body the client sees.
-    fn info(&self) -> ErrorInfo {
+    /// The body the client sees (the manager pages show the same code and message).
+    pub(crate) fn info(&self) -> ErrorInfo {
         match self {
             Error::Validation(errors) => ErrorInfo::validation(errors),
             Error::BadRequest { code, message }

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -40,7 +41,8 @@ pub async fn launch(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let app = api::router(state)
+    let app = api::router(state.clone())
+        .merge(dashboard::router(state))
         // Bodies may arrive gzip- or zstd-compressed; answers are compressed when the client accepts
         // it. Error answers stay plain: they are small, and one refusing a body the server did not
         // read (413) must reach the client whole before the connection closes.

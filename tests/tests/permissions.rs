@@ -123,6 +123,7 @@ async fn fixture(world: &World, resource: Resource, owner: Owner, own_record: bo
     };
     Ok(match resource {
         Resource::Clients if own_record => owner.client_id,
+        Resource::Vendors if own_record => owner.vendor_id,
         Resource::Drivers if own_record => owner.driver_id,
         Resource::Promoters if own_record => owner.promoter_id,
         Resource::Vehicles if own_record => {
@@ -179,8 +180,9 @@ async fn fixture(world: &World, resource: Resource, owner: Owner, own_record: bo
             world
                 .insert(format!(
                     "INSERT INTO promoter_activities (uuid, promoter_id, campaign_id, village_name, activity_date) \
-                     VALUES (UNHEX(REPLACE(UUID(), '-', '')), {}, (SELECT MIN(id) FROM campaigns), 'Fixture village {n}', '{t}')",
-                    owner.promoter_id
+                     VALUES (UNHEX(REPLACE(UUID(), '-', '')), {}, (SELECT MIN(c.id) FROM campaigns c JOIN projects p \
+                     ON p.id = c.project_id WHERE p.client_id = {}), 'Fixture village {n}', '{t}')",
+                    owner.promoter_id, owner.client_id
                 ))
                 .await?
         }
@@ -210,6 +212,7 @@ fn is_own_record(resource: Resource, scope: Scope) -> bool {
     matches!(
         (resource, scope),
         (Resource::Clients, Scope::OwnClient)
+            | (Resource::Vendors, Scope::OwnVendor)
             | (Resource::Drivers | Resource::Vehicles, Scope::OwnDriver)
             | (Resource::Promoters, Scope::OwnPromoter)
     )

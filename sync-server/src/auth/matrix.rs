@@ -6,7 +6,8 @@
 //! - field staff read the campaigns they work on and their own driver, vehicle or promoter row;
 //!   drivers also create and read their own trip reports (the phone pushes them);
 //! - vendors read the campaigns they are assigned to (the seed's vendor dashboard), and clients
-//!   their own client record;
+//!   their own vendor or client record; clients also read the activities of their campaigns (the
+//!   photos are their proof of work);
 //! - sales read clients, projects and campaigns; purchase read vendors, vehicles, invoices and
 //!   payments; operators read campaigns, activities and reports; vehicle managers keep the fleet
 //!   (vehicles, drivers' licences and assignments); godown managers read campaigns.
@@ -265,10 +266,12 @@ pub const MATRIX: &[Grant] = &[
     limited(Vendor, R::Invoices, OwnVendor, READ_UPDATE, VENDOR_INVOICE_FIELDS),
     g(Vendor, R::Payments, OwnVendor, READ),
     g(Vendor, R::Campaigns, OwnVendor, READ),
-    // Client: own projects and campaigns, read-only.
+    g(Vendor, R::Vendors, OwnVendor, READ),
+    // Client: own projects and campaigns, read-only, and the activities in them as proof of work.
     g(Client, R::Projects, OwnClient, READ),
     g(Client, R::Campaigns, OwnClient, READ),
     g(Client, R::Clients, OwnClient, READ),
+    g(Client, R::PromoterActivities, OwnClient, READ),
     // Driver: own expenses, create + read; and what the phone needs.
     limited(Driver, R::Expenses, OwnDriver, CREATE_READ, DRIVER_EXPENSE_FIELDS),
     limited(Driver, R::Reports, OwnDriver, CREATE_READ, DRIVER_REPORT_FIELDS),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use shared_model::error::codes;
 use shared_model::protocol::{LoginRequest, SessionResponse, SessionUser};
-use sqlx::MySqlPool;
+use sqlx::{MySql, MySqlPool, Transaction};
 
 use super::password::{self, Check};
 use super::tokens::{self, ACCESS_TTL_SECS, REFRESH_TTL_DAYS, TokenKeys};
@@ -32,7 +32,7 @@ fn retry_after(oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) -> u64 {
     u64::try_from((until - now).num_seconds()).unwrap_or(0).max(1)
 }
 
-/// Checks the password of `request.email` and starts a session for it.
+/// Checks the password of `request.email` and starts a phone (API) session for it.
 pub async fn login(
     pool: &MySqlPool,
     keys: &TokenKeys,
@@ -40,7 +40,60 @@ pub async fn login(
     address: IpAddr,
 ) -> Result<SessionResponse> {
     let now = Utc::now();
-    let email = request.email.trim().to_lowercase();
+    let (mut tx, user_id) = authenticate(pool, &request.email, &request.password, address).await?;
+    let expires = now + Duration::days(REFRESH_TTL_DAYS);
+    let session_id = db::sessions::create(&mut tx, user_id, request.device_id, "api", expires).await?;
+    let (refresh_token, refresh_hash) = tokens::new_refresh_token()?;
+    db::sessions::add_refresh_token(&mut tx, session_id, &refresh_hash, expires).await?;
+    let session_user = session_user(&mut tx, user_id, session_id).await?;
+    tx.commit().await?;
+
+    tracing::info!(user_id, session_id, "signed in");
+    Ok(SessionResponse {
+        access_token: keys.issue(user_id, session_id, now)?,
+        refresh_token,
+        expires_in: ACCESS_TTL_SECS.unsigned_abs(),
+        user: session_user,
+    })
+}
+
+/// A browser session of the manager pages: the cookie's token (only its hash is stored) and the
+/// session's CSRF token.
+#[derive(Debug)]
+pub struct WebLogin {
+    /// The user.
+    pub user_id: i64,
+    /// Goes in the session cookie.
+    pub cookie_token: String,
+}
+
+/// How long a browser session lasts: a working day.
+pub const WEB_SESSION_HOURS: i64 = 12;
+
+/// Checks the password of `email` and starts a browser session for it.
+pub async fn web_login(pool: &MySqlPool, email: &str, password: &str, address: IpAddr) -> Result<WebLogin> {
+    let (mut tx, user_id) = authenticate(pool, email, password, address).await?;
+    let (cookie_token, token_hash) = tokens::new_refresh_token()?;
+    // 32 random bytes (the hash of a fresh random token), written as 64 hex digits.
+    let (_, csrf) = tokens::new_refresh_token()?;
+    let expires = Utc::now() + Duration::hours(WEB_SESSION_HOURS);
+    let session_id = db::sessions::create_web(&mut tx, user_id, &token_hash, &hex::encode(csrf), expires).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, session_id, "signed in to the manager pages");
+    Ok(WebLogin { user_id, cookie_token })
+}
+
+/// Checks `email` and `password` under the failed-attempt limits. On success returns the open
+/// transaction (failures cleared, a legacy hash replaced) for the caller to start its session in;
+/// a failure is recorded and committed before the error returns.
+async fn authenticate(
+    pool: &MySqlPool,
+    email: &str,
+    password: &str,
+    address: IpAddr,
+) -> Result<(Transaction<'static, MySql>, i64)> {
+    let now = Utc::now();
+    let email = email.trim().to_lowercase();
     let address = address.to_string();
     let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let mut tx = pool.begin().await?;
@@ -62,7 +115,7 @@ pub async fn login(
     }
 
     let record = db::users::login_record(&mut tx, &email).await?;
-    let candidate = request.password.clone();
+    let candidate = password.to_owned();
     let stored = record.as_ref().map(|r| r.password_hash.clone());
     let verdict = tokio::task::spawn_blocking(move || match stored {
         Some(hash) => password::check(&candidate, &hash),
@@ -85,7 +138,7 @@ pub async fn login(
     };
 
     if verdict == Check::MatchNeedsRehash {
-        let password = request.password;
+        let password = password.to_owned();
         let new_hash =
             tokio::task::spawn_blocking(move || password::hash(&password)).await.map_err(|e| Error::Other(e.into()))?;
         // A legacy password too short for today's rule still signs in; it is re-hashed once changed.
@@ -95,20 +148,8 @@ pub async fn login(
         }
     }
     db::logins::clear_for_email(&mut tx, &email).await?;
-    let expires = now + Duration::days(REFRESH_TTL_DAYS);
-    let session_id = db::sessions::create(&mut tx, user.id, request.device_id, "api", expires).await?;
-    let (refresh_token, refresh_hash) = tokens::new_refresh_token()?;
-    db::sessions::add_refresh_token(&mut tx, session_id, &refresh_hash, expires).await?;
-    let session_user = session_user(&mut tx, user.id, session_id).await?;
-    tx.commit().await?;
-
-    tracing::info!(user_id = user.id, %email, %address, session_id, "signed in");
-    Ok(SessionResponse {
-        access_token: keys.issue(user.id, session_id, now)?,
-        refresh_token,
-        expires_in: ACCESS_TTL_SECS.unsigned_abs(),
-        user: session_user,
-    })
+    tracing::debug!(user_id = user.id, %email, %address, "password accepted");
+    Ok((tx, user.id))
 }
 
 async fn session_user(conn: &mut sqlx::MySqlConnection, user_id: i64, session_id: i64) -> Result<SessionUser> {

@@ -1,12 +1,15 @@
 //! Queries on the supply side: `vendors`, `vehicles`, `drivers`, `promoters`.
 
+use chrono::NaiveDate;
 use shared_model::tables::{DriverFields, PromoterFields, VehicleFields, VendorFields};
-use sqlx::MySqlConnection;
+use sqlx::{MySqlConnection, QueryBuilder};
 
 use shared_model::protocol::{Op, PullTable};
 
 use super::feed::{self, Audience};
 use super::inserted_id;
+use super::records::push_where;
+use super::scope::Clause;
 use crate::error::{Error, Result, ResultExt};
 
 /// Inserts a vendor; returns its id.
@@ -111,4 +114,84 @@ pub async fn promoter_id_by_email(conn: &mut MySqlConnection, email: &str) -> Re
         .bind(email)
         .fetch_optional(conn)
         .await?)
+}
+
+/// A vehicle with a document (RC, insurance, permit) expiring by some day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExpiringVehicle {
+    /// Id.
+    pub id: i64,
+    /// Registration number.
+    pub vehicle_number: String,
+    /// Owner.
+    pub vendor_id: Option<i64>,
+    /// Owner's name.
+    pub vendor: Option<String>,
+    /// RC valid until.
+    pub rc_validity: Option<NaiveDate>,
+    /// Insurance valid until.
+    pub insurance_validity: Option<NaiveDate>,
+    /// Permit valid until.
+    pub permit_validity: Option<NaiveDate>,
+}
+
+impl ExpiringVehicle {
+    /// The documents that expire by `until`: (name, day).
+    pub fn documents(&self, until: NaiveDate) -> Vec<(&'static str, NaiveDate)> {
+        [("rc", self.rc_validity), ("insurance", self.insurance_validity), ("permit", self.permit_validity)]
+            .into_iter()
+            .filter_map(|(name, day)| day.filter(|d| *d <= until).map(|d| (name, d)))
+            .collect()
+    }
+}
+
+/// Vehicles in `scope` with a document expiring by `until` (or already expired).
+pub async fn expiring_vehicles(
+    conn: &mut MySqlConnection,
+    scope: Option<&Clause>,
+    until: NaiveDate,
+) -> Result<Vec<ExpiringVehicle>> {
+    let mut qb = QueryBuilder::new(
+        "SELECT t.id, t.vehicle_number, t.vendor_id, v.name AS vendor, t.rc_validity, t.insurance_validity, t.permit_validity
+         FROM vehicles t LEFT JOIN vendors v ON v.id = t.vendor_id",
+    );
+    push_where(&mut qb, scope, false);
+    qb.push(" AND LEAST(COALESCE(t.rc_validity, '9999-12-31'), COALESCE(t.insurance_validity, '9999-12-31'), COALESCE(t.permit_validity, '9999-12-31')) <= ");
+    qb.push_bind(until);
+    qb.push(" ORDER BY t.vehicle_number");
+    Ok(qb.build_query_as().fetch_all(conn).await?)
+}
+
+/// A driver whose licence expires by some day.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ExpiringDriver {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Employer.
+    pub vendor_id: Option<i64>,
+    /// Employer's name.
+    pub vendor: Option<String>,
+    /// Licence number.
+    pub license_number: Option<String>,
+    /// Licence valid until.
+    pub license_validity: Option<NaiveDate>,
+}
+
+/// Drivers in `scope` whose licence expires by `until` (or already has).
+pub async fn expiring_drivers(
+    conn: &mut MySqlConnection,
+    scope: Option<&Clause>,
+    until: NaiveDate,
+) -> Result<Vec<ExpiringDriver>> {
+    let mut qb = QueryBuilder::new(
+        "SELECT t.id, t.name, t.vendor_id, v.name AS vendor, t.license_number, t.license_validity
+         FROM drivers t LEFT JOIN vendors v ON v.id = t.vendor_id",
+    );
+    push_where(&mut qb, scope, false);
+    qb.push(" AND t.license_validity <= ");
+    qb.push_bind(until);
+    qb.push(" ORDER BY t.license_validity, t.name");
+    Ok(qb.build_query_as().fetch_all(conn).await?)
 }

@@ -7,6 +7,7 @@ pub mod fleet;
 pub mod logins;
 pub mod media;
 pub mod organisation;
+pub mod pages;
 pub mod records;
 pub mod scope;
 pub mod sessions;

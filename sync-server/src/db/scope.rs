@@ -41,6 +41,10 @@ pub fn clause(resource: Resource, scope: Scope, user: &AuthUser) -> Option<Claus
                 R::Campaigns => {
                     "t.project_id IN (SELECT p.id FROM projects p WHERE p.client_id = ? AND p.is_active = TRUE)"
                 }
+                R::PromoterActivities => {
+                    "t.campaign_id IN (SELECT c.id FROM campaigns c JOIN projects p ON p.id = c.project_id \
+                     WHERE p.client_id = ? AND c.is_active = TRUE AND p.is_active = TRUE)"
+                }
                 _ => NOTHING,
             },
         ),

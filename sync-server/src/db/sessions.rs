@@ -107,3 +107,58 @@ pub async fn revoke_all_of_user(conn: &mut MySqlConnection, user_id: i64, reason
     .await?;
     Ok(result.rows_affected())
 }
+
+/// Starts a browser session whose cookie token hashes to `token_hash`; returns its id.
+pub async fn create_web(
+    conn: &mut MySqlConnection,
+    user_id: i64,
+    token_hash: &[u8],
+    csrf_token: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<i64> {
+    let result = sqlx::query(
+        "INSERT INTO auth_sessions (user_id, kind, web_token_hash, csrf_token, expires_at) VALUES (?, 'web', ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(token_hash)
+    .bind(csrf_token)
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    inserted_id(&result)
+}
+
+/// A browser session as its cookie finds it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WebSession {
+    /// The session.
+    pub id: i64,
+    /// Its user.
+    pub user_id: i64,
+    /// What every form of this session posts back.
+    pub csrf_token: String,
+}
+
+/// The live browser session whose cookie token hashes to `token_hash`: not ended, not expired.
+pub async fn web_session(conn: &mut MySqlConnection, token_hash: &[u8]) -> Result<Option<WebSession>> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, csrf_token FROM auth_sessions
+         WHERE web_token_hash = ? AND kind = 'web' AND revoked_at IS NULL AND expires_at > UTC_TIMESTAMP(6)
+           AND csrf_token IS NOT NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Ends the browser session whose cookie token hashes to `token_hash`.
+pub async fn revoke_web(conn: &mut MySqlConnection, token_hash: &[u8], reason: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE auth_sessions SET revoked_at = UTC_TIMESTAMP(6), revoke_reason = ? WHERE web_token_hash = ? AND revoked_at IS NULL",
+    )
+    .bind(reason)
+    .bind(token_hash)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -110,3 +110,10 @@ pub async fn principal(conn: &mut MySqlConnection, user_id: i64, session_id: i64
     .fetch_optional(conn)
     .await?)
 }
+
+/// The role of user `id`, if the user exists and the stored role is one this server knows.
+pub async fn role_of(conn: &mut MySqlConnection, id: i64) -> Result<Option<shared_model::Role>> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT CAST(role AS CHAR) FROM users WHERE id = ?").bind(id).fetch_optional(conn).await?;
+    Ok(role.and_then(|r| r.parse().ok()))
+}

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::Method;
 use axum::routing::get;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use shared_model::Role;
@@ -19,6 +19,7 @@ use crate::api::openapi;
 use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::auth::matrix::{Action, Resource};
+use crate::db;
 use crate::db::records::{self, ListQuery};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -126,25 +127,6 @@ async fn summary(State(state): State<AppState>, user: AuthUser) -> Result<Json<V
     })))
 }
 
-#[derive(sqlx::FromRow)]
-struct ExpiringVehicle {
-    id: i64,
-    vehicle_number: String,
-    vendor_id: Option<i64>,
-    rc_validity: Option<NaiveDate>,
-    insurance_validity: Option<NaiveDate>,
-    permit_validity: Option<NaiveDate>,
-}
-
-#[derive(sqlx::FromRow)]
-struct ExpiringDriver {
-    id: i64,
-    name: String,
-    vendor_id: Option<i64>,
-    license_number: Option<String>,
-    license_validity: Option<NaiveDate>,
-}
-
 /// Vehicles whose RC, insurance or permit, and drivers whose licence, expire within `days`
 /// (default 30) or already have.
 async fn expiring(
@@ -164,38 +146,20 @@ async fn expiring(
     let driver_grant = authorize(&user, Resource::Drivers, Action::Read)?;
     let mut conn = state.pool.acquire().await?;
 
-    let mut vehicles = Vec::new();
-    let vehicle_scope = scope_of(vehicle_grant, &user);
-    let mut qb = sqlx::QueryBuilder::new(
-        "SELECT t.id, t.vehicle_number, t.vendor_id, t.rc_validity, t.insurance_validity, t.permit_validity FROM vehicles t",
-    );
-    records::push_where(&mut qb, vehicle_scope.as_ref(), false);
-    qb.push(" AND LEAST(COALESCE(t.rc_validity, '9999-12-31'), COALESCE(t.insurance_validity, '9999-12-31'), COALESCE(t.permit_validity, '9999-12-31')) <= ");
-    qb.push_bind(until);
-    qb.push(" ORDER BY t.vehicle_number");
-    let rows: Vec<ExpiringVehicle> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    for ExpiringVehicle { id, vehicle_number, vendor_id, rc_validity, insurance_validity, permit_validity } in rows {
-        let documents: Vec<Value> =
-            [("rc", rc_validity), ("insurance", insurance_validity), ("permit", permit_validity)]
+    let vehicles: Vec<Value> = db::fleet::expiring_vehicles(&mut conn, scope_of(vehicle_grant, &user).as_ref(), until)
+        .await?
+        .iter()
+        .map(|v| {
+            let documents: Vec<Value> = v
+                .documents(until)
                 .into_iter()
-                .filter_map(|(name, date)| {
-                    date.filter(|d| *d <= until).map(|d| json!({"document": name, "expires_on": d.to_string()}))
-                })
+                .map(|(name, day)| json!({"document": name, "expires_on": day.to_string()}))
                 .collect();
-        vehicles
-            .push(json!({"id": id, "vehicle_number": vehicle_number, "vendor_id": vendor_id, "documents": documents}));
-    }
-
-    let driver_scope = scope_of(driver_grant, &user);
-    let mut qb = sqlx::QueryBuilder::new(
-        "SELECT t.id, t.name, t.vendor_id, t.license_number, t.license_validity FROM drivers t",
-    );
-    records::push_where(&mut qb, driver_scope.as_ref(), false);
-    qb.push(" AND t.license_validity <= ");
-    qb.push_bind(until);
-    qb.push(" ORDER BY t.license_validity, t.name");
-    let rows: Vec<ExpiringDriver> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    let drivers: Vec<Value> = rows
+            json!({"id": v.id, "vehicle_number": v.vehicle_number, "vendor_id": v.vendor_id, "documents": documents})
+        })
+        .collect();
+    let drivers: Vec<Value> = db::fleet::expiring_drivers(&mut conn, scope_of(driver_grant, &user).as_ref(), until)
+        .await?
         .into_iter()
         .map(|d| {
             json!({"id": d.id, "name": d.name, "vendor_id": d.vendor_id, "license_number": d.license_number,

@@ -8,9 +8,9 @@ use axum::http::Method;
 use axum::routing::post;
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::Value;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 use shared_model::protocol::Op;
+use sqlx::MySqlConnection;
 
 use super::PREFIX;
 use super::resources::{conflict, invalid, load_for, record_change};
@@ -59,11 +59,11 @@ struct Review {
 }
 
 async fn approve(state: State<AppState>, user: AuthUser, id: Path<i64>, body: Bytes) -> Result<Json<Value>> {
-    decide(state, user, id, &body, "approved").await
+    decide(state, user, id, &body, Outcome::Approved).await
 }
 
 async fn reject(state: State<AppState>, user: AuthUser, id: Path<i64>, body: Bytes) -> Result<Json<Value>> {
-    decide(state, user, id, &body, "rejected").await
+    decide(state, user, id, &body, Outcome::Rejected).await
 }
 
 /// The body is optional: nothing, or `{"note": "..."}`.
@@ -82,38 +82,72 @@ async fn decide(
     user: AuthUser,
     Path(id): Path<i64>,
     body: &[u8],
-    outcome: &'static str,
+    outcome: Outcome,
 ) -> Result<Json<Value>> {
-    let note = review(body)?.note.filter(|n| !n.trim().is_empty());
-    if let Some(note) = &note
+    let note = review(body)?.note;
+    let mut tx = state.pool.begin().await?;
+    let row = review_one(&mut tx, &user, id, outcome, note.as_deref()).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, expense_id = id, outcome = outcome.as_str(), "expense reviewed");
+    Ok(Json(Value::Object(row)))
+}
+
+/// What a review decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Approved, with today's `approved_date`.
+    Approved,
+    /// Rejected, with a note for the driver.
+    Rejected,
+}
+
+impl Outcome {
+    /// As stored in `expenses.status`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// Approves or rejects pending expense `id` for `user` inside the caller's transaction, and puts
+/// the change in the feed the driver's phone pulls. The API and the manager pages both review
+/// through this. 403 for a role that may not, 404 outside its scope, 409 when not pending.
+pub(crate) async fn review_one(
+    conn: &mut MySqlConnection,
+    user: &AuthUser,
+    id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> Result<Map<String, Value>> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(note) = note
         && note.chars().count() > 500
     {
         return Err(invalid("note", "too_long", "note is at most 500 characters"));
     }
-    let mut tx = state.pool.begin().await?;
-    let (_, before) = load_for(&mut tx, &EXPENSES, &user, id, Action::Update).await?;
+    let (_, before) = load_for(conn, &EXPENSES, user, id, Action::Update).await?;
     let status = before.get("status").and_then(Value::as_str).unwrap_or_default();
     if status != "pending" {
         return Err(conflict(
             "expense_not_pending",
-            format!("Only a pending expense can be {outcome}; this one is already {status}."),
+            format!("Only a pending expense can be {}; this one is already {status}.", outcome.as_str()),
         ));
     }
-    let approved_date = (outcome == "approved").then(|| Utc::now().date_naive());
+    let approved_date = (outcome == Outcome::Approved).then(|| Utc::now().date_naive());
     sqlx::query(
         "UPDATE expenses SET status = ?, approved_date = ?, review_note = ?, reviewed_by_id = ?, updated_at = UTC_TIMESTAMP(6)
          WHERE id = ?",
     )
-    .bind(outcome)
+    .bind(outcome.as_str())
     .bind(approved_date)
-    .bind(&note)
+    .bind(note)
     .bind(user.id)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    let row = records::get(&mut tx, &EXPENSES.spec, None, id, false, false).await?.ok_or(Error::NotFound("expense"))?;
-    record_change(&mut tx, EXPENSES.spec.resource, id, &row, Op::Upsert).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = user.id, expense_id = id, outcome, "expense reviewed");
-    Ok(Json(Value::Object(row)))
+    let row = records::get(conn, &EXPENSES.spec, None, id, false, false).await?.ok_or(Error::NotFound("expense"))?;
+    record_change(conn, EXPENSES.spec.resource, id, &row, Op::Upsert).await?;
+    Ok(row)
 }

@@ -4,7 +4,7 @@
 mod auth;
 mod campaigns;
 mod dashboards;
-mod expenses;
+pub mod expenses;
 mod field_records;
 mod finance;
 mod hooks;
