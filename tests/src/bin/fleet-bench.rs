@@ -290,6 +290,9 @@ async fn run(db: &TestDb, base: &str, server: u32) -> anyhow::Result<()> {
         .execute(&db.pool)
         .await?;
     let pull = first_sync(&http, base, &token).await?;
+    let pages_full = page_times(db, base).await?;
+    trim_expenses(db, PAGE_ROWS).await?;
+    let pages = page_times(db, base).await?;
     let peak = peak_rss_mb(server);
 
     println!(
@@ -323,5 +326,114 @@ async fn run(db: &TestDb, base: &str, server: u32) -> anyhow::Result<()> {
         pull.json_bytes as f64 / pull.rows.max(1) as f64,
         pull.gzip_bytes as f64 / pull.rows.max(1) as f64
     );
+    for times in [&pages, &pages_full] {
+        println!(
+            "manager pages, signed in as the operations manager, {} expenses in the database, {PAGE_SAMPLES} loads each:",
+            times.expenses
+        );
+        for (name, ms) in &times.pages {
+            let mut sorted = ms.clone();
+            let p95 = percentile(&mut sorted, 0.95);
+            println!("  {name}: median {:.1} ms, p95 {p95:.1} ms", median(&mut sorted));
+        }
+    }
+    if let Some((_, ms)) = pages.pages.first() {
+        println!(
+            "expenses page with {PAGE_ROWS} expenses: median {:.1} ms (goal: under 100 ms)",
+            median(&mut ms.clone())
+        );
+    }
     Ok(())
+}
+
+/// Expenses in the database when the pages are timed.
+const PAGE_ROWS: usize = 10_000;
+/// Loads of each page.
+const PAGE_SAMPLES: usize = 30;
+
+fn percentile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let rank = ((values.len() as f64 - 1.0) * q).round() as usize;
+    values.get(rank).copied().unwrap_or(f64::NAN)
+}
+
+/// Keeps the `keep` newest expenses, a third of them approved and a sixth rejected, as a real
+/// office's table would be.
+async fn trim_expenses(db: &TestDb, keep: usize) -> anyhow::Result<()> {
+    let cutoff: Option<i64> = sqlx::query_scalar("SELECT id FROM expenses ORDER BY id DESC LIMIT 1 OFFSET ?")
+        .bind(u64::try_from(keep)?)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(cutoff) = cutoff {
+        loop {
+            let gone =
+                sqlx::query("DELETE FROM expenses WHERE id <= ? LIMIT 20000").bind(cutoff).execute(&db.pool).await?;
+            if gone.rows_affected() == 0 {
+                break;
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE expenses SET status = CASE WHEN id % 6 IN (1, 2) THEN 'approved' WHEN id % 6 = 3 THEN 'rejected' ELSE status END,
+                approved_date = CASE WHEN id % 6 IN (1, 2) THEN submitted_date ELSE NULL END",
+    )
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// How long pages take to answer, whole (status 200 and every byte read).
+struct PageTimes {
+    expenses: i64,
+    pages: Vec<(String, Vec<f64>)>,
+}
+
+/// Signs in to the pages as the operations manager and loads each page `PAGE_SAMPLES` times.
+async fn page_times(db: &TestDb, base: &str) -> anyhow::Result<PageTimes> {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let cookie_of = |response: &reqwest::Response, name: &str| {
+        response.headers().get_all(reqwest::header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+            v.strip_prefix(&format!("{name}=")).and_then(|rest| rest.split(';').next()).map(str::to_owned)
+        })
+    };
+    let form = http.get(format!("{base}/login")).send().await?;
+    let login_cookie = cookie_of(&form, "fleet_login").context("sign-in form cookie")?;
+    let signed = http
+        .post(format!("{base}/login"))
+        .header(reqwest::header::COOKIE, format!("fleet_login={login_cookie}"))
+        .form(&[("csrf", login_cookie.as_str()), ("email", "operations_manager@demo.test"), ("password", "demo-pass")])
+        .send()
+        .await?;
+    let session = cookie_of(&signed, "fleet_session").context("signed in to the pages")?;
+    let expenses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM expenses").fetch_one(&db.pool).await?;
+    let middle: i64 = sqlx::query_scalar("SELECT id FROM expenses ORDER BY id LIMIT 1 OFFSET ?")
+        .bind(expenses / 2)
+        .fetch_one(&db.pool)
+        .await?;
+    let campaign: i64 =
+        sqlx::query_scalar("SELECT campaign_id FROM expenses ORDER BY id DESC LIMIT 1").fetch_one(&db.pool).await?;
+    let mut pages = Vec::new();
+    for (name, path) in [
+        ("expenses, first page".to_owned(), "/expenses".to_owned()),
+        ("expenses, pending only".to_owned(), "/expenses?status=pending".to_owned()),
+        ("expenses, a page in the middle".to_owned(), format!("/expenses?before={middle}")),
+        ("expenses CSV export, every row".to_owned(), "/expenses.csv".to_owned()),
+        ("overview".to_owned(), "/".to_owned()),
+        ("campaign page".to_owned(), format!("/campaigns/{campaign}")),
+    ] {
+        let mut times = Vec::with_capacity(PAGE_SAMPLES);
+        for _ in 0..PAGE_SAMPLES {
+            let started = Instant::now();
+            let response = http
+                .get(format!("{base}{path}"))
+                .header(reqwest::header::COOKIE, format!("fleet_session={session}"))
+                .send()
+                .await?;
+            anyhow::ensure!(response.status() == 200, "{path}: {}", response.status());
+            response.bytes().await?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        pages.push((name, times));
+    }
+    Ok(PageTimes { expenses, pages })
 }
