@@ -29,6 +29,24 @@ ensure_app_packages() {
     ensure_packages pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libxdo-dev libsoup-3.0-dev xvfb xauth xdotool imagemagick
 }
 
+# ensure_web_packages: what the browser suite of the manager pages (tests/web, started by
+# tests/tests/manager_pages.rs) needs: Debian's chromium, Node 20 or later, and the suite's npm
+# packages, installed again when package-lock.json is newer than the installed copy.
+ensure_web_packages() {
+    [ -x /usr/bin/chromium ] || ensure_packages chromium
+    local major
+    major=$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')
+    if [ -z "$major" ] || [ "$major" -lt 20 ]; then
+        echo "the browser suite needs Node 20 or later (with npm); found: ${major:-none}" >&2
+        exit 1
+    fi
+    if [ ! -f tests/web/node_modules/.package-lock.json ] \
+        || [ tests/web/package-lock.json -nt tests/web/node_modules/.package-lock.json ]; then
+        log "installing the browser suite's npm packages"
+        npm ci --prefix tests/web --no-audit --no-fund
+    fi
+}
+
 # ensure_toolchain: cargo, rustfmt and clippy.
 ensure_toolchain() {
     if ! command -v cargo >/dev/null 2>&1; then

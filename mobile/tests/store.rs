@@ -221,3 +221,32 @@ fn a_write_cut_by_a_kill_leaves_the_old_or_the_new_state() -> anyhow::Result<()>
     }
     Ok(())
 }
+
+#[test]
+fn a_refused_delete_brings_the_record_back_with_the_reason() -> anyhow::Result<()> {
+    let (_dir, store) = open()?;
+    let uuid = store.save_expense(None, &fuel("10.00")?)?;
+    let first = store.next_batch(100)?;
+    let applied = |m: &shared_model::protocol::Mutation, status, error| MutationResult {
+        mutation_id: m.mutation_id,
+        status,
+        original_status: None,
+        id: Some(7),
+        row: None,
+        error,
+    };
+    store.apply_results(&first, &[applied(&first[0], MutationStatus::Applied, None)])?;
+    store.delete_capture(uuid)?;
+    let delete = store.next_batch(100)?;
+    let refusal =
+        shared_model::ErrorInfo::new("expense_locked", "This expense was approved; it can no longer be deleted.");
+    store.apply_results(&delete, &[applied(&delete[0], MutationStatus::Rejected, Some(refusal))])?;
+
+    let back = store.capture(uuid)?.ok_or_else(|| anyhow::anyhow!("gone"))?;
+    assert!(!back.deleted, "the record shows again");
+    assert_eq!(back.state, CaptureState::Rejected);
+    assert_eq!(back.error.map(|e| e.code), Some("expense_locked".into()));
+    assert_eq!(store.captures(PushTable::Expenses)?.len(), 1);
+    assert!(store.next_batch(100)?.is_empty(), "the refused delete is not sent again");
+    Ok(())
+}

@@ -78,7 +78,8 @@ pub mod codes {
     pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
     /// `500`: the server failed; nothing of the request was stored.
     pub const INTERNAL: &str = "internal";
-    /// `503`: the server cannot reach its database.
+    /// `503`: the server cannot reach its database, or has as much work under way as it takes
+    /// (`Retry-After`); try again shortly.
     pub const UNAVAILABLE: &str = "unavailable";
     /// Push result: a key the phone may not write; `details.field`.
     pub const FORBIDDEN_FIELD: &str = "forbidden_field";

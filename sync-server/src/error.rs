@@ -67,6 +67,9 @@ pub enum Error {
     /// The body is not JSON (415).
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// As much of this work is under way as the server takes at once (503); try again shortly.
+    #[error("{0}")]
+    Busy(String),
     /// A field the user may not write (403), named in `details.field`.
     #[error("{field} cannot be written by this user")]
     ForbiddenField {
@@ -133,7 +136,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::ForbiddenField { .. } => StatusCode::FORBIDDEN,
             Error::Conflict { .. } => StatusCode::CONFLICT,
-            Error::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::DatabaseUnavailable(_) | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_)
             | Error::SchemaTooNew { .. }
             | Error::Database(_)
@@ -168,6 +171,7 @@ impl Error {
             Error::DatabaseUnavailable(_) => {
                 ErrorInfo::new(codes::UNAVAILABLE, "The service cannot reach its database. Try again shortly.")
             }
+            Error::Busy(message) => ErrorInfo::new(codes::UNAVAILABLE, message.clone()),
             _ => ErrorInfo::new(codes::INTERNAL, "Something went wrong on the server. Nothing was changed."),
         }
     }
@@ -186,6 +190,9 @@ impl IntoResponse for Error {
             }
             Error::Unauthorized { .. } => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Error::Busy(_) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
         }

@@ -3,8 +3,9 @@
 //!
 //! A library with a thin binary (`fleet-server`): `config` and `error` at the top, `db/` for
 //! queries grouped per table family, `api/` for HTTP routes, `auth/` for passwords and sessions,
-//! `accounts` and `demo` for the administrative commands. Domain types and validation rules are
-//! not here: they live in `shared-model`, which the phone app shares.
+//! `accounts` and `demo` for the administrative commands, `limits` for how much of the work a
+//! client can make expensive (password checks, JSON bodies, photos) runs at once. Domain types and
+//! validation rules are not here: they live in `shared-model`, which the phone app shares.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
@@ -15,6 +16,7 @@ pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod limits;
 pub mod media;
 pub mod state;
 pub mod sync;

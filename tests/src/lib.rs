@@ -6,8 +6,11 @@
 //! `mysql://root@127.0.0.1:3306`); `scripts/test` starts MariaDB when it is not running.
 #![forbid(unsafe_code)]
 
+pub mod child_server;
+pub mod hostile;
 pub mod phone;
 pub mod proxy;
+pub mod sim;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

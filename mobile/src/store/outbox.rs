@@ -105,7 +105,14 @@ fn apply_result(conn: &Connection, mutation: &Mutation, result: &MutationResult)
             None if !later => mark(conn, &uuid, "synced", None)?,
             None => {}
         },
-        MutationStatus::Rejected if !later => mark(conn, &uuid, "rejected", result.error.as_ref())?,
+        MutationStatus::Rejected if !later => {
+            // A refused delete brings the record back (the office may have approved it meanwhile):
+            // the person sees it again, with the reason it could not be deleted.
+            if mutation.op == Op::Delete {
+                conn.execute("UPDATE captures SET deleted = 0 WHERE uuid = ?1", [&uuid])?;
+            }
+            mark(conn, &uuid, "rejected", result.error.as_ref())?;
+        }
         MutationStatus::Rejected => {}
         _ if !later => mark(conn, &uuid, "synced", None)?,
         _ => {}

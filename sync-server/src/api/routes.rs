@@ -109,7 +109,7 @@ fn error_description(status: u16) -> &'static str {
         415 => "The body is not JSON",
         422 => "Fields failed validation (details.fields)",
         429 => "Too many attempts (Retry-After)",
-        503 => "The database is unreachable",
+        503 => "The database is unreachable, or the server is busy (Retry-After)",
         _ => "Error",
     }
 }

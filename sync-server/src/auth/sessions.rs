@@ -92,6 +92,9 @@ async fn authenticate(
     password: &str,
     address: IpAddr,
 ) -> Result<(Transaction<'static, MySql>, i64)> {
+    // Waits for a turn before touching the database: a flood of sign-ins queues here, holding no
+    // connection, and checks one password per core.
+    let _turn = crate::limits::password_check().await?;
     let now = Utc::now();
     let email = email.trim().to_lowercase();
     let address = address.to_string();

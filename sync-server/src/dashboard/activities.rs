@@ -77,7 +77,7 @@ pub fn list(rows: &[Activity]) -> Markup {
                         span.date { (layout::date(a.activity_date)) }
                         " · "
                         span.attendance { (a.people_attended.map_or_else(|| "attendance not given".to_owned(), |n| format!("{n} people"))) }
-                        @if let Some(n) = a.activity_count { " · " span.sessions { (n) " sessions" } }
+                        @if let Some(n) = a.activity_count { " · " span.sessions { (n) (if n == 1 { " session" } else { " sessions" }) } }
                     }
                     p.meta {
                         a href={ "/activities?promoter_id=" (a.promoter_id) } { (a.promoter) }

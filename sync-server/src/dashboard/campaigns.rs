@@ -26,7 +26,7 @@ use crate::state::AppState;
 const STATUSES: &[&str] = &["planning", "upcoming", "running", "hold", "completed", "cancelled"];
 
 /// The user's scope on `resource` when the role reads it at all.
-fn scope_if_reads(user: &AuthUser, resource: Resource) -> Option<Option<Clause>> {
+pub fn scope_if_reads(user: &AuthUser, resource: Resource) -> Option<Option<Clause>> {
     matrix::grant(user.role, resource).filter(|g| g.allows(Action::Read)).map(|g| scope_of(g, user))
 }
 
@@ -143,7 +143,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
                     @if sums.is_empty() { "None yet." }
                     " " a href={ "/expenses?campaign_id=" (id) } { "All expenses of this campaign →" }
                 }
-                (super::expenses::table(latest, false))
+                (super::expenses::table(latest, false, None))
             }
         }
         @if let Some(activities) = &activities {
@@ -156,7 +156,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
             }
         }
         @if let Some(reports) = &reports {
-            section #reports { h2 { "Trips and reports" } (super::reports::table(reports)) }
+            section #reports { h2 { "Trips and reports" } (super::reports::table(reports, None)) }
         }
         @if let Some(invoices) = &invoices { section #invoices { h2 { "Invoices" } (invoice_table(invoices)) } }
         @if let Some(payments) = &payments { section #payments { h2 { "Payments" } (payment_table(payments)) } }

@@ -34,6 +34,30 @@ fn shown(value: Option<&Value>) -> String {
     }
 }
 
+/// The capture fields of a losing version: refusals keep the whole mutation (its `data` holds
+/// the fields), superseded and overwritten versions the fields themselves.
+fn losing_fields(table: &str, logged: Map<String, Value>) -> Map<String, Value> {
+    let fields = match logged.get("data") {
+        Some(Value::Object(data)) if logged.contains_key("mutation_id") => data.clone(),
+        _ => logged,
+    };
+    let capture = FIELD_TABLES
+        .iter()
+        .find(|(_, def)| def.spec.table() == table)
+        .map(|(resource, _)| shared_model::capture::capture_fields(push_table(*resource)))
+        .unwrap_or_default();
+    fields.into_iter().filter(|(field, _)| capture.contains(&field.as_str())).collect()
+}
+
+fn push_table(resource: Resource) -> shared_model::protocol::PushTable {
+    use shared_model::protocol::PushTable;
+    match resource {
+        Resource::Expenses => PushTable::Expenses,
+        Resource::Reports => PushTable::Reports,
+        _ => PushTable::PromoterActivities,
+    }
+}
+
 /// The fields where the losing version differs from the row now: (field, now, would have been).
 fn changes(losing: &Map<String, Value>, current: Option<&Map<String, Value>>) -> Vec<(String, String, String)> {
     losing
@@ -84,8 +108,9 @@ pub async fn page(
             (Some(def), Some(id)) => records::get(&mut conn, &def.spec, None, id, true, false).await?,
             _ => None,
         };
-        let losing: Map<String, Value> =
+        let logged: Map<String, Value> =
             conflict.losing_data.as_deref().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
+        let losing = losing_fields(&conflict.table_name, logged);
         entries.push((conflict, changes(&losing, current.as_ref())));
     }
     let body = html! {
@@ -150,6 +175,22 @@ mod tests {
         let (Value::Object(losing), Value::Object(current)) = (losing, current) else { return };
         let found = changes(&losing, Some(&current));
         assert_eq!(found, vec![("amount".to_owned(), "900.00".to_owned(), "950.00".to_owned())]);
+    }
+
+    #[test]
+    fn a_refusal_shows_the_fields_of_its_mutation_and_server_fields_are_left_out() {
+        let Value::Object(logged) = json!({"mutation_id": "m", "op": "upsert", "table": "expenses",
+            "updated_at": "2026-11-25T10:00:00Z", "data": {"amount": "275.00", "description": "Diesel"}})
+        else {
+            return;
+        };
+        let fields = losing_fields("expenses", logged);
+        assert_eq!(fields.keys().cloned().collect::<Vec<_>>(), vec!["amount".to_owned(), "description".to_owned()]);
+        let Value::Object(overwritten) = json!({"amount": "1.00", "device_id": "d", "updated_at": "t"}) else { return };
+        assert_eq!(
+            losing_fields("expenses", overwritten).keys().cloned().collect::<Vec<_>>(),
+            vec!["amount".to_owned()]
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::layout::{self, link, money, photo};
 use super::params::Params;
 use super::session::{Posted, Signed};
 use super::{PageError, PageResult};
-use crate::api::v1::expenses::{Outcome, review_one};
+use crate::api::v1::expenses::{Outcome, review_in_transaction};
 use crate::api::v1::resources::{authorize, scope_of};
 use crate::auth::matrix::{self, Action, Resource};
 use crate::db::pages::expenses::{self as queries, ExpenseFilter, ExpenseLine};
@@ -135,7 +135,7 @@ pub async fn page(
                     button.danger type="submit" name="action" value="reject" { "Reject selected" }
                 }
             }
-            (table(&rows, may_review))
+            (table(&rows, may_review, Some("expenses")))
         }
         nav.paging {
             @if newer { @if let Some(first) = rows.first() { a #newer href=(with_page(&filter, "after", first.id)) { "← Newer" } } }
@@ -145,14 +145,15 @@ pub async fn page(
     Ok(layout::page(&signed, "/expenses", "Expenses", &body).into_response())
 }
 
-/// The expenses table, with a checkbox on pending rows when the user may review.
-pub fn table(rows: &[ExpenseLine], may_review: bool) -> Markup {
+/// The expenses table, with a checkbox on pending rows when the user may review; `id` names the
+/// table when it is the page's own (a campaign page embeds it without).
+pub fn table(rows: &[ExpenseLine], may_review: bool, id: Option<&str>) -> Markup {
     html! {
-        table #expenses {
+        table id=[id] .expenses {
             thead { tr {
                 @if may_review { th { input type="checkbox" data-select-all="ids" aria-label="Select all pending"; } }
                 th { "Date" } th { "Driver" } th { "Campaign" } th { "Type" } th.num { "Amount" }
-                th { "Description" } th { "Bill" } th { "Status" }
+                th { "Description" } th { "Bill" } th { "Status" } th { "Review" }
             } }
             tbody {
                 @for row in rows {
@@ -169,15 +170,15 @@ pub fn table(rows: &[ExpenseLine], may_review: bool) -> Markup {
                         td.amount.num { (money(row.amount)) }
                         td.description { (row.description.as_deref().unwrap_or("")) }
                         td.bill { (photo(row.bill_image.as_deref(), "Bill photo")) }
-                        td.status {
-                            (layout::status(&row.status))
-                            @if let Some(day) = row.approved_date { br; small { (layout::date(day)) } }
-                            @if let Some(who) = &row.reviewer { br; small { "by " (who) } }
+                        td.status { (layout::status(&row.status)) }
+                        td.review {
+                            @if let Some(day) = row.approved_date { (layout::date(day)) br; }
+                            @if let Some(who) = &row.reviewer { small { "by " (who) } }
                             @if let Some(note) = &row.review_note { br; small.note { (note) } }
                         }
                     }
                 }
-                @if rows.is_empty() { tr { td colspan="9" { "No expenses match." } } }
+                @if rows.is_empty() { tr { td colspan="10" { "No expenses match." } } }
             }
         }
     }
@@ -223,12 +224,8 @@ pub async fn review(State(state): State<AppState>, posted: Posted) -> PageResult
     }
     let (mut done, mut skipped) = (0u32, 0u32);
     for id in ids {
-        let mut tx = state.pool.begin().await?;
-        match review_one(&mut tx, user, id, outcome, note).await {
-            Ok(_) => {
-                tx.commit().await?;
-                done += 1;
-            }
+        match review_in_transaction(&state.pool, user, id, outcome, note).await {
+            Ok(_) => done += 1,
             Err(Error::Conflict { .. } | Error::NotFound(_)) => skipped += 1,
             Err(other) => return Err(other.into()),
         }

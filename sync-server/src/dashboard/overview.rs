@@ -31,6 +31,10 @@ fn figure(key: &str, label: &str, value: &str, detail: Option<String>) -> Markup
     }
 }
 
+fn plural(n: i64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `GET /`.
 pub async fn page(State(state): State<AppState>, signed: Signed) -> PageResult {
     if !signed.is_office() {
@@ -50,13 +54,13 @@ pub async fn page(State(state): State<AppState>, signed: Signed) -> PageResult {
             "approved-today",
             "approved today",
             &money(day.amount),
-            Some(format!("{} expenses", day.count)),
+            Some(plural(day.count, "expense")),
         ));
         figures.push(figure(
             "approved-week",
             "approved this week",
             &money(week.amount),
-            Some(format!("{} expenses", week.count)),
+            Some(plural(week.count, "expense")),
         ));
         figures.push(figure("pending", "waiting for approval", &pending.to_string(), Some(money(pending_amount))));
     }
@@ -78,7 +82,12 @@ pub async fn page(State(state): State<AppState>, signed: Signed) -> PageResult {
     }
     if reads_all(role, Resource::Reports) {
         let (trips, km) = queries::km_between(&mut conn, week_start, today).await?;
-        figures.push(figure("km-week", "km travelled this week", &format!("{km:.1}"), Some(format!("{trips} trips"))));
+        figures.push(figure(
+            "km-week",
+            "km travelled this week",
+            &format!("{km:.1}"),
+            Some(format!("{trips} trip{}", if trips == 1 { "" } else { "s" })),
+        ));
     }
     let running = if reads_all(role, Resource::Campaigns) {
         let running = queries::running_campaigns(&mut conn).await?;

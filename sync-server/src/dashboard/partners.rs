@@ -12,23 +12,17 @@ use maud::{Markup, html};
 use shared_model::Role;
 
 use super::PageResult;
-use super::campaigns::{invoice_table, payment_table};
+use super::campaigns::{invoice_table, payment_table, scope_if_reads};
 use super::layout::{self, money};
 use super::session::Signed;
 use crate::api::v1::resources::{authorize, scope_of};
-use crate::auth::AuthUser;
 use crate::auth::matrix::{self, Action, Resource};
 use crate::db::pages::{campaigns as campaign_queries, partners as queries};
-use crate::db::scope::Clause;
 use crate::error::Error;
 use crate::state::AppState;
 
 /// Documents expiring within this many days are marked.
 const WARN_DAYS: i64 = 30;
-
-fn scope_if_reads(user: &AuthUser, resource: Resource) -> Option<Option<Clause>> {
-    matrix::grant(user.role, resource).filter(|g| g.allows(Action::Read)).map(|g| scope_of(g, user))
-}
 
 /// `GET /vendor`: a vendor's own page.
 pub async fn own_vendor(signed: Signed) -> PageResult {

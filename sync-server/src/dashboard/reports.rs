@@ -29,10 +29,10 @@ fn km(report: &Report) -> String {
     report.km_travelled.map_or_else(|| "—".to_owned(), |km| format!("{km:.1} km"))
 }
 
-/// Reports as a table linking to each.
-pub fn table(rows: &[Report]) -> Markup {
+/// Reports as a table linking to each; `id` names it when it is the page's own.
+pub fn table(rows: &[Report], id: Option<&str>) -> Markup {
     html! {
-        table #reports {
+        table id=[id] .reports {
             thead { tr { th { "Date" } th { "Driver" } th { "Campaign" } th.num { "Distance" } th { "Places" } th { "Photos" } } }
             tbody {
                 @for r in rows {
@@ -65,7 +65,7 @@ pub async fn list(
     let rows = field::reports(&mut conn, scope_of(grant, user).as_ref(), campaign_id, before, PAGE_SIZE + 1).await?;
     let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];
     let body = html! {
-        (table(shown))
+        (table(shown, Some("reports")))
         @if rows.len() > shown.len() {
             @if let Some(last) = shown.last() {
                 nav.paging { a #older href=(link("/reports", &[

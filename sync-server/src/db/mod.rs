@@ -166,3 +166,31 @@ pub async fn ping(pool: &MySqlPool, timeout: Duration) -> bool {
     let query = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool);
     matches!(tokio::time::timeout(timeout, query).await, Ok(Ok(1)))
 }
+
+/// Deadlocks, lock wait timeouts, and a key another transaction inserted first: the transaction
+/// was rolled back and may simply run again (it then sees the other's row).
+pub(crate) fn is_transient(error: &sqlx::Error) -> bool {
+    let Some(db) = error.as_database_error() else { return false };
+    let code = db.code().unwrap_or_default();
+    code == "40001" || db.is_unique_violation() || db.message().contains("Lock wait timeout")
+}
+
+/// Runs the transaction `attempt` makes again, up to five times with a short pause, while the
+/// database ends it with a transient conflict ([`is_transient`]); any other outcome is returned.
+pub(crate) async fn retry_transient<T, F, Fut>(what: &str, mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut tries: u64 = 0;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Err(Error::Database(e)) if tries < 5 && is_transient(&e) => {
+                tracing::debug!(what, tries, error = %e, "lock conflict; running the transaction again");
+                tokio::time::sleep(Duration::from_millis(20 * tries)).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}

@@ -35,6 +35,13 @@ pub enum Refusal {
 /// The most memory one decode may take: an 8000×8000 RGBA image and a little more.
 const MAX_DECODE_BYTES: u64 = 8000 * 8000 * 4 + 16 * 1024 * 1024;
 
+/// The size the header claims, read without decoding; (0, 0) when there is no readable header.
+pub fn dimensions(bytes: &[u8]) -> (u32, u32) {
+    imagesize::blob_size(bytes).map_or((0, 0), |size| {
+        (u32::try_from(size.width).unwrap_or(u32::MAX), u32::try_from(size.height).unwrap_or(u32::MAX))
+    })
+}
+
 /// Checks a photo and makes its thumbnail. CPU-bound: call it off the async threads.
 pub fn check(bytes: &[u8]) -> Result<Checked, Refusal> {
     let format = image::guess_format(bytes).map_err(|e| Refusal::NotAnImage(e.to_string()))?;

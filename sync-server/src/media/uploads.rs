@@ -20,6 +20,7 @@ use crate::auth::matrix::{self, Resource, Scope};
 use crate::db;
 use crate::db::records::push_where;
 use crate::error::{Error, Result};
+use crate::limits;
 
 /// A photo's address: 64 lowercase hex digits.
 pub fn valid_sha(text: &str) -> bool {
@@ -57,16 +58,8 @@ pub enum Outcome {
     Partial(u64),
 }
 
-/// Takes the bytes of `sha256` from `offset` on, of a file of `total` bytes.
-pub async fn put(
-    pool: &MySqlPool,
-    store: &Arc<dyn ObjectStore>,
-    user: &AuthUser,
-    sha256: &str,
-    offset: u64,
-    total: u64,
-    body: Bytes,
-) -> Result<Outcome> {
+/// Refuses an `Upload-Length` no photo can have: over 10 MiB (413), or nothing.
+pub fn check_length(total: u64) -> Result<()> {
     if total > MAX_PHOTO_BYTES {
         return Err(refused(
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -80,6 +73,34 @@ pub async fn put(
             message: "Upload-Length must be the file's size in bytes.".into(),
         });
     }
+    Ok(())
+}
+
+/// Takes the bytes of `sha256` from `offset` on, of a file of `total` bytes. Two deliveries of
+/// the same chunk at once (a phone retrying while its first try still runs) meet in the
+/// database; the one that loses runs again and then answers as the second.
+pub async fn put(
+    pool: &MySqlPool,
+    store: &Arc<dyn ObjectStore>,
+    user: &AuthUser,
+    sha256: &str,
+    offset: u64,
+    total: u64,
+    body: Bytes,
+) -> Result<Outcome> {
+    check_length(total)?;
+    db::retry_transient("photo upload", || put_once(pool, store, user, sha256, offset, total, body.clone())).await
+}
+
+async fn put_once(
+    pool: &MySqlPool,
+    store: &Arc<dyn ObjectStore>,
+    user: &AuthUser,
+    sha256: &str,
+    offset: u64,
+    total: u64,
+    body: Bytes,
+) -> Result<Outcome> {
     let mut tx = pool.begin().await?;
     if db::media::object(&mut tx, sha256).await?.is_some() {
         return Ok(Outcome::Complete);
@@ -123,7 +144,7 @@ pub async fn put(
     }
 
     // Every byte is here: assemble, verify, check, store.
-    let bytes = assemble(store, sha256).await?;
+    let bytes = Bytes::from(assemble(store, sha256).await?);
     let verdict = if hex::encode(Sha256::digest(&bytes)) != sha256 {
         Err(refused(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
@@ -131,6 +152,9 @@ pub async fn put(
             "The bytes do not hash to this address; upload again from 0.",
         ))
     } else {
+        // Decoding takes about 4 bytes a pixel: photos wait for their share of the pixels.
+        let (width, height) = check::dimensions(&bytes);
+        let _decoding = limits::photo_decode(width, height).await?;
         let for_check = bytes.clone();
         match tokio::task::spawn_blocking(move || check::check(&for_check)).await.map_err(|e| Error::Other(e.into()))? {
             Ok(checked) => Ok(checked),

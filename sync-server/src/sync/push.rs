@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use axum::body::Bytes;
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use serde_json::{Map, Value, json};
 use shared_model::capture::{Capture, parse_capture};
 use shared_model::error::codes;
@@ -33,11 +34,15 @@ fn bad_request(message: impl Into<String>) -> Error {
 }
 
 /// Merges a batch of mutations from one device.
-pub async fn push(pool: &MySqlPool, user: &AuthUser, body: &[u8]) -> Result<PushResponse> {
-    let body: Value = serde_json::from_slice(body).map_err(|e| Error::BadRequest {
-        code: "malformed_json",
-        message: format!("The body is not valid JSON: {e}"),
-    })?;
+pub async fn push(pool: &MySqlPool, user: &AuthUser, body: Bytes) -> Result<PushResponse> {
+    // Parsing megabytes takes a while: off the threads that answer everyone else.
+    let body: Value = tokio::task::spawn_blocking(move || serde_json::from_slice(&body))
+        .await
+        .map_err(|e| Error::Other(e.into()))?
+        .map_err(|e| Error::BadRequest {
+            code: "malformed_json",
+            message: format!("The body is not valid JSON: {e}"),
+        })?;
     let device_id = body
         .get("device_id")
         .and_then(Value::as_str)
@@ -63,25 +68,7 @@ pub async fn push(pool: &MySqlPool, user: &AuthUser, body: &[u8]) -> Result<Push
 
     // Phones of one user race on the same rows; the database then ends one transaction with a
     // deadlock. The batch is whole or nothing, so it is simply merged again.
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match merge_batch(pool, user, device_id, &ids, mutations).await {
-            Err(Error::Database(e)) if attempt < 5 && is_transient(&e) => {
-                tracing::debug!(attempt, error = %e, "push ran into a lock conflict; merging again");
-                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
-            }
-            outcome => return outcome,
-        }
-    }
-}
-
-/// Deadlocks, lock wait timeouts, and a row or mutation id that another batch inserted first:
-/// the transaction was rolled back and may simply run again (it then sees the other's row).
-fn is_transient(error: &sqlx::Error) -> bool {
-    let Some(db) = error.as_database_error() else { return false };
-    let code = db.code().unwrap_or_default();
-    code == "40001" || db.is_unique_violation() || db.message().contains("Lock wait timeout")
+    crate::db::retry_transient("push", || merge_batch(pool, user, device_id, &ids, mutations)).await
 }
 
 async fn merge_batch(
@@ -271,17 +258,23 @@ fn read_envelope(raw: &Value) -> std::result::Result<Parsed<'_>, Refusal> {
         .and_then(Value::as_str)
         .and_then(|u| Uuid::parse_str(u).ok())
         .ok_or_else(|| invalid("uuid", "must be the row's UUID"))?;
-    let at = raw
-        .get("updated_at")
-        .and_then(Value::as_str)
-        .and_then(|t| time::parse(t).ok())
-        .ok_or_else(|| invalid("updated_at", "must be an RFC 3339 time"))?;
+    let at = updated_at(raw).ok_or_else(|| invalid("updated_at", "must be an RFC 3339 time from 1970 on"))?;
     let data = match (op, raw.get("data")) {
         (Op::Upsert, Some(Value::Object(map))) => Some(map),
         (Op::Upsert, _) => return Err(invalid("data", "must hold the capture fields of an upsert")),
         (Op::Delete, _) => None,
     };
     Ok(Parsed { table, op, uuid, at, data })
+}
+
+/// The mutation's `updated_at`, if it is an RFC 3339 time the database can hold: from the Unix
+/// epoch on (earlier ones arrive as nothing), and not a leap second (`23:59:60`, stored as a zero
+/// date that no later read could decode).
+fn updated_at(raw: &Value) -> Option<DateTime<Utc>> {
+    raw.get("updated_at")
+        .and_then(Value::as_str)
+        .and_then(|t| time::parse(t).ok())
+        .filter(|at| at.timestamp() >= 0 && at.nanosecond() < 1_000_000_000)
 }
 
 /// Whether the version (`at`, `device`) is later than the row's: time first, then the
@@ -342,7 +335,7 @@ async fn rejected(
             message: Some(refusal.error.message.chars().take(1000).collect()),
             losing_op: if raw.get("op").and_then(Value::as_str) == Some("delete") { "delete" } else { "upsert" },
             losing_data: Some(raw.to_string()),
-            losing_updated_at: raw.get("updated_at").and_then(Value::as_str).and_then(|t| time::parse(t).ok()),
+            losing_updated_at: updated_at(raw),
             winning_updated_at: None,
         },
     )
@@ -729,5 +722,15 @@ mod tests {
         assert!(!later(t, a, t, Some(b)));
         assert!(!later(t, a, t, Some(a)), "the same version does not replace itself");
         assert!(later(t, a, t, None), "any device beats a row written by the office");
+    }
+
+    #[test]
+    fn only_times_the_database_can_hold_are_read_as_updated_at() {
+        let read = |text: &str| updated_at(&json!({ "updated_at": text })).map(|t| time::format(&t));
+        assert_eq!(read("1970-01-01T00:00:00Z").as_deref(), Some("1970-01-01T00:00:00.000000Z"));
+        assert_eq!(read("2026-01-09T13:45:30.123+05:30").as_deref(), Some("2026-01-09T08:15:30.123000Z"));
+        for unstorable in ["1969-12-31T23:59:59Z", "0000-01-01T00:00:00+01:00", "2026-06-30T23:59:60Z"] {
+            assert_eq!(read(unstorable), None, "{unstorable}");
+        }
     }
 }

@@ -9,8 +9,11 @@
 //! and prints the median records per second of each and their ratio (rounds alternate so that the
 //! database's background work after one phase falls on both), the CPU each process used, the
 //! server's peak memory, and then, for one phone's first sync of 50000 expenses, pull throughput
-//! and bytes on the wire per expense row. Run it with `scripts/bench`. `BENCH_SERVER_LOG` sets the
-//! server's log filter (default `warn`; `warn,sqlx::query=debug` logs every statement's time).
+//! and bytes on the wire per expense row; how long the manager pages take with 10000 expenses in
+//! the database; how long the phone takes to save a capture; and the phone's photo pipeline
+//! against libvips' `vipsthumbnail` on the same photos. Run it with `scripts/bench`.
+//! `BENCH_SERVER_LOG` sets the server's log filter (default `warn`; `warn,sqlx::query=debug` logs
+//! every statement's time).
 #![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::time::{Duration, Instant};
@@ -245,7 +248,101 @@ async fn main() -> anyhow::Result<()> {
     let outcome = run(&db, &format!("http://127.0.0.1:{port}"), server.id()).await;
     let _ = server.kill();
     let _ = server.wait();
-    outcome
+    outcome?;
+    capture_latency()?;
+    photo_pipeline()
+}
+
+/// Captures saved on the phone's store one after the other.
+const CAPTURES: usize = 2000;
+
+/// How long the phone takes to save a capture (the record and its outbox entry, one SQLite
+/// transaction with synchronous=FULL), without and with a bill photo through the pipeline.
+fn capture_latency() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store = mobile::store::Store::open(&dir.path().join("fleet.sqlite"))?;
+    let expense = |n: usize| -> anyhow::Result<shared_model::tables::ExpenseCapture> {
+        Ok(shared_model::tables::ExpenseCapture {
+            campaign_id: 1,
+            expense_type: "fuel".into(),
+            amount: std::str::FromStr::from_str("450.00")?,
+            submitted_date: chrono::Utc::now().date_naive(),
+            description: Some(format!("Diesel, NH-48, bill {n}")),
+            bill_image: None,
+        })
+    };
+    let mut plain = Vec::with_capacity(CAPTURES);
+    for n in 0..CAPTURES {
+        let capture = expense(n)?;
+        let started = Instant::now();
+        store.save_expense(None, &capture)?;
+        plain.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let photo = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/photos/jolla.jpg"));
+    let mut with_photo = Vec::new();
+    for n in 0..20 {
+        let started = Instant::now();
+        let processed = mobile::media::process_photo(photo, &dir.path().join("photos"))?;
+        store.add_photo(&processed)?;
+        let mut capture = expense(n)?;
+        capture.bill_image = Some(format!("media:{}", processed.sha256));
+        store.save_expense(None, &capture)?;
+        with_photo.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let p99 = percentile(&mut plain.clone(), 0.99);
+    println!(
+        "phone capture latency, {CAPTURES} expenses saved one by one: median {:.2} ms, p99 {p99:.2} ms",
+        median(&mut plain)
+    );
+    println!(
+        "phone capture latency with a 3264x2448 bill photo through the pipeline: median {:.0} ms (20 captures)",
+        median(&mut with_photo)
+    );
+    Ok(())
+}
+
+/// The phone's photo pipeline (decode, orient, shrink to 1600 px, JPEG q80 without EXIF, hash,
+/// write) against `vipsthumbnail` doing the same to the same photos.
+fn photo_pipeline() -> anyhow::Result<()> {
+    let folder = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/photos"));
+    let mut photos: Vec<std::path::PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "jpg"))
+        .collect();
+    photos.sort();
+    let out = tempfile::tempdir()?;
+    let rounds = 3;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        for photo in &photos {
+            mobile::media::process_photo(photo, out.path())?;
+        }
+    }
+    let ours = started.elapsed().as_secs_f64() * 1000.0 / (rounds * photos.len()) as f64;
+    let started = Instant::now();
+    let mut vips_ok = true;
+    for _ in 0..rounds {
+        let status = std::process::Command::new("vipsthumbnail")
+            .env("VIPS_CONCURRENCY", "1")
+            .args(photos.iter().map(|p| p.as_os_str()))
+            .arg("--size=1600x1600")
+            .arg(format!("--output={}/%s.jpg[Q=80,strip]", out.path().display()))
+            .status();
+        vips_ok &= status.is_ok_and(|s| s.success());
+    }
+    let vips = started.elapsed().as_secs_f64() * 1000.0 / (rounds * photos.len()) as f64;
+    if vips_ok {
+        println!(
+            "photo pipeline, {} fixture photos x {rounds}: phone pipeline {ours:.0} ms a photo, vipsthumbnail {vips:.0} ms a photo (one thread, one process for all), ratio ours / vips {:.2}",
+            photos.len(),
+            ours / vips
+        );
+    } else {
+        println!(
+            "photo pipeline: phone pipeline {ours:.0} ms a photo; vipsthumbnail not available (apt-get install libvips-tools)"
+        );
+    }
+    Ok(())
 }
 
 async fn run(db: &TestDb, base: &str, server: u32) -> anyhow::Result<()> {

@@ -85,9 +85,7 @@ async fn decide(
     outcome: Outcome,
 ) -> Result<Json<Value>> {
     let note = review(body)?.note;
-    let mut tx = state.pool.begin().await?;
-    let row = review_one(&mut tx, &user, id, outcome, note.as_deref()).await?;
-    tx.commit().await?;
+    let row = review_in_transaction(&state.pool, &user, id, outcome, note.as_deref()).await?;
     tracing::info!(user_id = user.id, expense_id = id, outcome = outcome.as_str(), "expense reviewed");
     Ok(Json(Value::Object(row)))
 }
@@ -109,6 +107,24 @@ impl Outcome {
             Outcome::Rejected => "rejected",
         }
     }
+}
+
+/// [`review_one`] in a transaction of its own, run again when it meets a phone's push on the same
+/// row (a deadlock ends one of the two).
+pub(crate) async fn review_in_transaction(
+    pool: &sqlx::MySqlPool,
+    user: &AuthUser,
+    id: i64,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> Result<Map<String, Value>> {
+    crate::db::retry_transient("expense review", || async {
+        let mut tx = pool.begin().await?;
+        let row = review_one(&mut tx, user, id, outcome, note).await?;
+        tx.commit().await?;
+        Ok(row)
+    })
+    .await
 }
 
 /// Approves or rejects pending expense `id` for `user` inside the caller's transaction, and puts

@@ -16,6 +16,7 @@ use super::PREFIX;
 use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::media::uploads::{self, Outcome, valid_sha};
 use crate::state::AppState;
 
@@ -104,12 +105,16 @@ async fn upload(
         message: "Send Upload-Length: the file's size in bytes.".into(),
     })?;
     let total = number(Some(total), "Upload-Length")?;
-    let limit = usize::try_from(MAX_PHOTO_BYTES).unwrap_or(usize::MAX);
+    // The body is held in memory while it arrives: a length that cannot be taken is refused before
+    // any of it is read, no more than Upload-Length is read, and uploads share a budget of bytes.
+    uploads::check_length(total)?;
+    let _share = limits::photo_body(total).await?;
+    let limit = usize::try_from(total).unwrap_or(usize::MAX);
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
         if format!("{e:?}").contains("LengthLimit") {
             Error::Detailed {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
-                info: shared_model::ErrorInfo::new(codes::FILE_TOO_LARGE, "A photo is at most 10 MiB."),
+                info: shared_model::ErrorInfo::new(codes::FILE_TOO_LARGE, "More bytes than Upload-Length."),
             }
         } else {
             // The connection broke mid-body: nothing of this chunk is kept; resume from the status.

@@ -19,6 +19,7 @@ use super::PREFIX;
 use crate::api::routes::Route;
 use crate::auth::AuthUser;
 use crate::error::{Error, Result};
+use crate::limits;
 use crate::state::AppState;
 use crate::sync;
 
@@ -65,7 +66,7 @@ pub(super) fn routes() -> Vec<Route> {
                 "original_status": {"type": "string", "enum": ["applied", "superseded", "rejected"]},
                 "id": {"type": "integer"}, "row": {"type": "object"},
                 "error": {"$ref": "#/components/schemas/Error/properties/error"}}}}}})))
-        .errors(&[400, 401, 413]);
+        .errors(&[400, 401, 413, 503]);
     push_route.doc.params.push(header.clone());
     let mut pull_route = Route::new(Method::GET, format!("{PREFIX}/sync/pull"), get(pull), "sync", "Receive what changed for this user")
         .query("cursor", json!({"type": "string"}), "from the last page; none for a first sync")
@@ -106,9 +107,13 @@ async fn push(
     user: AuthUser,
     body: Body,
 ) -> Result<Json<PushResponse>> {
-    let bytes = axum::body::to_bytes(body, MAX_PUSH_BYTES).await.map_err(|_| Error::PayloadTooLarge {
-        code: codes::BATCH_TOO_LARGE,
-        message: format!("A push carries at most {} MiB.", MAX_PUSH_BYTES / (1024 * 1024)),
+    let received = limits::receive_json(body, MAX_PUSH_BYTES).await.map_err(|refusal| {
+        refusal.into_error(Error::PayloadTooLarge {
+            code: codes::BATCH_TOO_LARGE,
+            message: format!("A push carries at most {} MiB.", MAX_PUSH_BYTES / (1024 * 1024)),
+        })
     })?;
-    Ok(Json(sync::push::push(&state.pool, &user, &bytes).await?))
+    // Parsed, a batch takes many times its size: it is parsed and merged in its turn.
+    let _turn = limits::parse_json(received.bytes.len()).await?;
+    Ok(Json(sync::push::push(&state.pool, &user, received.bytes.clone()).await?))
 }
