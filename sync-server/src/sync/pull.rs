@@ -169,8 +169,26 @@ pub async fn pull(pool: &MySqlPool, user: &AuthUser, cursor: Option<&str>, limit
             has_more = feed_head(&mut conn).await? > seq;
         }
     }
-    crate::db::sync::note_pull(&mut conn, user.session_id).await?;
+    note_pull(&mut conn, user.session_id).await;
     Ok(PullResponse { changes, cursor: position.encode(), has_more, server_time: Utc::now() })
+}
+
+/// Notes the pull for the office's list of devices. Two pulls of one phone at once (a retry while
+/// the first still runs) can deadlock on its row; the note is then made again, and a pull never
+/// fails for the sake of this bookkeeping.
+async fn note_pull(conn: &mut MySqlConnection, session_id: i64) {
+    for attempt in 1..=3u64 {
+        match crate::db::sync::note_pull(conn, session_id).await {
+            Ok(()) => return,
+            Err(Error::Database(e)) if attempt < 3 && crate::db::is_transient(&e) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt)).await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, session_id, "could not note the pull; the pull goes on");
+                return;
+            }
+        }
+    }
 }
 
 async fn feed_head(conn: &mut MySqlConnection) -> Result<i64> {

@@ -77,8 +77,11 @@ async fn restart_database() -> anyhow::Result<()> {
         .status()
         .await?;
     anyhow::ensure!(stopped.success(), "mariadb-admin shutdown: {stopped}");
+    // The port closes before the process has gone; started again too soon, start-stop-daemon
+    // would find the old process and do nothing.
     for _ in 0..600 {
-        if tokio::net::TcpStream::connect("127.0.0.1:3306").await.is_err() {
+        let running = tokio::process::Command::new("pidof").arg("mariadbd").output().await?;
+        if !running.status.success() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
