@@ -110,17 +110,31 @@ async fn upload(
     uploads::check_length(total)?;
     let _share = limits::photo_body(total).await?;
     let limit = usize::try_from(total).unwrap_or(usize::MAX);
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
-        if format!("{e:?}").contains("LengthLimit") {
-            Error::Detailed {
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) if format!("{e:?}").contains("LengthLimit") => {
+            return Err(Error::Detailed {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
                 info: shared_model::ErrorInfo::new(codes::FILE_TOO_LARGE, "More bytes than Upload-Length."),
-            }
-        } else {
-            // The connection broke mid-body: nothing of this chunk is kept; resume from the status.
-            Error::BadRequest { code: codes::BAD_REQUEST, message: "The body did not arrive whole.".into() }
+            });
         }
-    })?;
+        Err(_) => {
+            // The body broke off: nothing of this chunk is kept. The answer, if it still reaches
+            // the phone, is the protocol's "send more from here", never a refusal of the photo.
+            let now = uploads::status(&state.pool, &sha256).await?;
+            tracing::info!(user_id = user.id, %sha256, received = now.received, "upload body cut off; resume from the server's offset");
+            return Ok(match now.state {
+                MediaState::Complete => {
+                    (StatusCode::OK, Json(UploadAnswer { state: MediaState::Complete, received: None })).into_response()
+                }
+                _ => (
+                    StatusCode::ACCEPTED,
+                    Json(UploadAnswer { state: MediaState::Partial, received: Some(now.received) }),
+                )
+                    .into_response(),
+            });
+        }
+    };
     Ok(match uploads::put(&state.pool, &state.media, &user, &sha256, offset, total, bytes).await? {
         Outcome::Complete => {
             (StatusCode::OK, Json(UploadAnswer { state: MediaState::Complete, received: None })).into_response()
