@@ -469,3 +469,27 @@ async fn a_trip_replayed_from_gpx_is_saved_as_a_report_the_server_measures_alike
     assert_eq!(local.state, CaptureState::Synced);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_file_the_server_refuses_as_no_image_is_marked_refused_and_not_sent_again() -> anyhow::Result<()> {
+    let (_db, server) = demo().await?;
+    let phone = Phone::signed_in(&server.base_url, "driver@demo.test").await?;
+    let bytes = b"these bytes are not a photo".to_vec();
+    let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let path = phone.dir().join(format!("{sha}.jpg"));
+    std::fs::write(&path, &bytes)?;
+    let photo =
+        mobile::media::ProcessedPhoto { path, sha256: sha.clone(), width: 1, height: 1, bytes: bytes.len() as u64 };
+    phone.store.add_photo(&photo)?;
+    let mut bill = fuel("120.00", "bill photo broken on the phone")?;
+    bill.bill_image = Some(format!("media:{sha}"));
+    phone.store.save_expense(None, &bill)?;
+
+    phone.engine.sync_now().await?;
+    let local = phone.store.photo(&sha)?.ok_or_else(|| anyhow::anyhow!("photo gone"))?;
+    assert_eq!(local.state, "refused");
+    assert_eq!(local.error.map(|e| e.code), Some("not_an_image".to_owned()));
+    assert!(phone.store.photos_to_upload()?.is_empty(), "a refused photo is not sent again");
+    assert_eq!(phone.store.waiting()?, (0, 0));
+    Ok(())
+}

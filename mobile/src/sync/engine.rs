@@ -229,7 +229,9 @@ impl Engine {
         for photo in self.store.photos_to_upload()? {
             match self.upload(client, &photo).await {
                 Ok(()) => report.photos += 1,
-                Err(Error::Server { status, error }) if (400..500).contains(&status) && status != 401 => {
+                // Only the protocol's refusals of the photo itself are final (too large, not an
+                // image, bytes that do not match their hash); any other answer keeps it waiting.
+                Err(Error::Server { status: 413 | 422, error }) => {
                     self.store.photo_refused(&photo.sha256, &error)?;
                 }
                 Err(e) => return Err(e),
