@@ -14,12 +14,15 @@ use serde_json::{Value, json};
 
 use crate::TestDb;
 
-/// `fleet-server`, built into the same target folder as the test running (`scripts/test` builds
-/// it before the tests).
+/// `fleet-server`, built into the same target folder as the test or tool running
+/// (`target/<profile>/`; test binaries sit one folder deeper, in `deps/`). `scripts/test` builds it
+/// before the tests.
 pub fn server_binary() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    // target/<profile>/deps/<test> → target/<profile>/fleet-server
-    let folder = exe.parent().and_then(Path::parent).ok_or_else(|| anyhow::anyhow!("no target folder"))?;
+    let mut folder = exe.parent().map(Path::to_path_buf).ok_or_else(|| anyhow::anyhow!("no target folder"))?;
+    if folder.ends_with("deps") {
+        folder.pop();
+    }
     let binary = folder.join("fleet-server");
     anyhow::ensure!(
         binary.exists(),
@@ -36,6 +39,17 @@ pub struct Memory {
     pub rss_mib: f64,
     /// The most it was ever resident (the kernel's high-water mark).
     pub peak_mib: f64,
+}
+
+/// The memory of process `pid` now, and the most it ever had (Linux's `/proc`).
+pub fn memory_of(pid: u32) -> anyhow::Result<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kib = |key: &str| -> anyhow::Result<f64> {
+        let line = status.lines().find(|l| l.starts_with(key)).ok_or_else(|| anyhow::anyhow!("no {key}"))?;
+        let value = line.split_whitespace().nth(1).ok_or_else(|| anyhow::anyhow!("no value in {line}"))?;
+        Ok(value.parse::<f64>()?)
+    };
+    Ok(Memory { rss_mib: kib("VmRSS:")? / 1024.0, peak_mib: kib("VmHWM:")? / 1024.0 })
 }
 
 /// `fleet-server serve` on a database of its own, with its log in its data folder.
@@ -106,13 +120,7 @@ impl ChildServer {
 
     /// Its memory now, and the most it ever had.
     pub fn memory(&self) -> anyhow::Result<Memory> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))?;
-        let kib = |key: &str| -> anyhow::Result<f64> {
-            let line = status.lines().find(|l| l.starts_with(key)).ok_or_else(|| anyhow::anyhow!("no {key}"))?;
-            let value = line.split_whitespace().nth(1).ok_or_else(|| anyhow::anyhow!("no value in {line}"))?;
-            Ok(value.parse::<f64>()?)
-        };
-        Ok(Memory { rss_mib: kib("VmRSS:")? / 1024.0, peak_mib: kib("VmHWM:")? / 1024.0 })
+        memory_of(self.pid())
     }
 
     /// The most resident memory the 20 ms samples saw, in MiB.

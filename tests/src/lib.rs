@@ -31,6 +31,16 @@ pub fn server_url() -> String {
         .to_owned()
 }
 
+/// The value of cookie `name` that `response` sets, if it sets it (the manager pages' session).
+pub fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")).and_then(|rest| rest.split(';').next()).map(str::to_owned))
+}
+
 /// A database of its own for one test, named `fleet_test_<random>`, dropped on `Drop`.
 #[derive(Debug)]
 pub struct TestDb {

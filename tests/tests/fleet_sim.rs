@@ -7,7 +7,8 @@
 
 use std::time::Duration;
 
-use fleet_tests::sim::{self, SimConfig, server::built_server};
+use fleet_tests::child_server::server_binary;
+use fleet_tests::sim::{self, SimConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_phones_through_a_server_kill_and_lost_answers_lose_and_double_nothing() -> anyhow::Result<()> {
@@ -19,7 +20,7 @@ async fn twenty_phones_through_a_server_kill_and_lost_answers_lose_and_double_no
         database_restarts: 0,
         skewed_every: 5,
         think_ms: (150, 900),
-        server_binary: built_server()?,
+        server_binary: server_binary()?,
         seed,
     };
     let report = sim::run(config).await?;

@@ -2,7 +2,7 @@
 //! CSRF refusals that change nothing, escaping of what phones send, tenants kept apart, the CSV
 //! export. The browser walk through the same pages is `manager_pages.rs` (Playwright).
 
-use fleet_tests::{TestDb, TestServer, demo};
+use fleet_tests::{TestDb, TestServer, cookie_of, demo};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
@@ -11,15 +11,6 @@ struct Browser {
     http: reqwest::Client,
     base: String,
     session: Option<String>,
-}
-
-fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")).and_then(|rest| rest.split(';').next()).map(str::to_owned))
 }
 
 impl Browser {

@@ -36,6 +36,23 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
+    /// The user of session `session_id` as the database holds it now; a role this server does not
+    /// know is a server fault.
+    pub fn of_session(found: db::users::PrincipalRecord, session_id: i64) -> Result<Self, Error> {
+        let role: Role = found.role.parse().map_err(|e| Error::Other(anyhow::anyhow!("user {}: {e}", found.id)))?;
+        Ok(AuthUser {
+            id: found.id,
+            name: found.name,
+            email: found.email,
+            role,
+            vendor_id: found.vendor_id,
+            driver_id: found.driver_id,
+            promoter_id: found.promoter_id,
+            client_id: found.client_id,
+            session_id,
+        })
+    }
+
     /// The user as login, refresh and `/auth/me` describe it.
     pub fn session_user(&self) -> SessionUser {
         SessionUser {
@@ -86,17 +103,6 @@ impl FromRequestParts<AppState> for AuthUser {
             tracing::warn!(%path, user_id, active = found.is_active, "refused: session ended or user deactivated");
             return Err(revoked());
         }
-        let role: Role = found.role.parse().map_err(|e| Error::Other(anyhow::anyhow!("user {user_id}: {e}")))?;
-        Ok(AuthUser {
-            id: found.id,
-            name: found.name,
-            email: found.email,
-            role,
-            vendor_id: found.vendor_id,
-            driver_id: found.driver_id,
-            promoter_id: found.promoter_id,
-            client_id: found.client_id,
-            session_id: claims.sid,
-        })
+        AuthUser::of_session(found, claims.sid)
     }
 }

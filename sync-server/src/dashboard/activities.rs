@@ -35,20 +35,10 @@ pub async fn page(
     let (campaigns, promoters) = field::activity_choices(&mut conn, scope.as_ref()).await?;
     let more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
     let shown = &rows[..rows.len().min(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX))];
-    let filter = |name: &str, label: &str, choices: &[(i64, String)], chosen: Option<i64>| {
-        html! {
-            label { (label)
-                select name=(name) {
-                    option value="" { "All" }
-                    @for (id, text) in choices { option value=(id) selected[chosen == Some(*id)] { (text) } }
-                }
-            }
-        }
-    };
     let body = html! {
         form #filters .filters method="get" action="/activities" {
-            (filter("campaign_id", "Campaign", &campaigns, campaign_id))
-            (filter("promoter_id", "Promoter", &promoters, promoter_id))
+            (layout::choice("campaign_id", "Campaign", &campaigns, campaign_id))
+            (layout::choice("promoter_id", "Promoter", &promoters, promoter_id))
             button type="submit" { "Show" }
             a href="/activities" { "Clear" }
         }

@@ -90,18 +90,6 @@ pub async fn page(
         pairs.push(("after", filter.after.map(|v| v.to_string()).unwrap_or_default()));
         pairs
     });
-    let select = |name: &str, label: &str, choices: &[(i64, String)], chosen: Option<i64>| {
-        html! {
-            label { (label)
-                select name=(name) {
-                    option value="" { "All" }
-                    @for (id, text) in choices {
-                        option value=(id) selected[chosen == Some(*id)] { (text) }
-                    }
-                }
-            }
-        }
-    };
     let body = html! {
         (layout::notice(review_notice(&params).as_deref()))
         form #filters .filters method="get" action="/expenses" {
@@ -113,9 +101,9 @@ pub async fn page(
                     }
                 }
             }
-            (select("campaign_id", "Campaign", &campaigns, filter.campaign_id))
-            (select("driver_id", "Driver", &drivers, filter.driver_id))
-            (select("vendor_id", "Vendor", &vendors, filter.vendor_id))
+            (layout::choice("campaign_id", "Campaign", &campaigns, filter.campaign_id))
+            (layout::choice("driver_id", "Driver", &drivers, filter.driver_id))
+            (layout::choice("vendor_id", "Vendor", &vendors, filter.vendor_id))
             label { "From" input type="date" name="from" value=[filter.from]; }
             label { "To" input type="date" name="to" value=[filter.to]; }
             button type="submit" { "Filter" }

@@ -220,6 +220,20 @@ pub fn link(path: &str, pairs: &[(&str, String)]) -> String {
     if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
 
+/// A filter's drop-down of `(id, name)` choices, with "All" first and `chosen` selected.
+pub fn choice(name: &str, label: &str, choices: &[(i64, String)], chosen: Option<i64>) -> Markup {
+    html! {
+        label { (label)
+            select name=(name) {
+                option value="" { "All" }
+                @for (id, text) in choices {
+                    option value=(id) selected[chosen == Some(*id)] { (text) }
+                }
+            }
+        }
+    }
+}
+
 /// A status as a coloured label.
 pub fn status(text: &str) -> Markup {
     html! { span class={ "status s-" (text) } { (text) } }

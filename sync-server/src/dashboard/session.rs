@@ -117,24 +117,11 @@ async fn signed_in(state: &AppState, token: &str) -> Result<Option<Signed>, Erro
     if !found.is_active {
         return Ok(None);
     }
-    let role: Role = found.role.parse().map_err(|e| Error::Other(anyhow::anyhow!("user {}: {e}", found.id)))?;
-    if !may_use_pages(role) {
+    let user = AuthUser::of_session(found, session.id)?;
+    if !may_use_pages(user.role) {
         return Ok(None);
     }
-    Ok(Some(Signed {
-        user: AuthUser {
-            id: found.id,
-            name: found.name,
-            email: found.email,
-            role,
-            vendor_id: found.vendor_id,
-            driver_id: found.driver_id,
-            promoter_id: found.promoter_id,
-            client_id: found.client_id,
-            session_id: session.id,
-        },
-        csrf: session.csrf_token,
-    }))
+    Ok(Some(Signed { user, csrf: session.csrf_token }))
 }
 
 /// A posted form (`application/x-www-form-urlencoded`) of a signed-in user whose CSRF token

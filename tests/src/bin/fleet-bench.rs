@@ -19,7 +19,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use fleet_tests::{TestDb, server_url};
+use fleet_tests::{TestDb, cookie_of, server_url};
 use serde_json::{Value, json};
 use sqlx::{MySql, MySqlPool, QueryBuilder};
 use uuid::Uuid;
@@ -488,11 +488,6 @@ struct PageTimes {
 /// Signs in to the pages as the operations manager and loads each page `PAGE_SAMPLES` times.
 async fn page_times(db: &TestDb, base: &str) -> anyhow::Result<PageTimes> {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let cookie_of = |response: &reqwest::Response, name: &str| {
-        response.headers().get_all(reqwest::header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-            v.strip_prefix(&format!("{name}=")).and_then(|rest| rest.split(';').next()).map(str::to_owned)
-        })
-    };
     let form = http.get(format!("{base}/login")).send().await?;
     let login_cookie = cookie_of(&form, "fleet_login").context("sign-in form cookie")?;
     let signed = http

@@ -9,7 +9,8 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use fleet_tests::sim::{self, SimConfig, server::built_server};
+use fleet_tests::child_server::server_binary;
+use fleet_tests::sim::{self, SimConfig};
 
 fn flag(args: &[String], name: &str, default: u64) -> anyhow::Result<u64> {
     match args.iter().position(|a| a == name) {
@@ -30,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
         database_restarts: usize::try_from(flag(&args, "--database-restarts", 1)?)?,
         skewed_every: 5,
         think_ms: (flag(&args, "--think-min-ms", 400)?, flag(&args, "--think-max-ms", 2500)?),
-        server_binary: built_server()?,
+        server_binary: server_binary()?,
         seed: flag(&args, "--seed", fastrand::u64(..))?,
     };
     let report = sim::run(config).await?;

@@ -16,23 +16,6 @@ pub struct ServerProcess {
     child: Option<Child>,
 }
 
-/// Where cargo put the server binary: beside the running test or tool (`target/<profile>/`).
-pub fn built_server() -> anyhow::Result<PathBuf> {
-    let exe = std::env::current_exe()?;
-    let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    // Test binaries live in target/<profile>/deps.
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let server = dir.join("fleet-server");
-    anyhow::ensure!(
-        server.exists(),
-        "{} is missing: build it first (cargo build -p sync-server --bin fleet-server)",
-        server.display()
-    );
-    Ok(server)
-}
-
 impl ServerProcess {
     /// Starts `binary` on `database_url` (migrated) at a free port and waits until it is ready.
     pub async fn start(binary: &Path, database_url: &str) -> anyhow::Result<ServerProcess> {
@@ -95,12 +78,9 @@ impl ServerProcess {
         anyhow::bail!("fleet-server did not become ready")
     }
 
-    /// The process's peak resident memory so far, in MB (Linux).
+    /// The process's peak resident memory so far, in MiB (Linux).
     pub fn peak_memory_mb(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()?)).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb / 1024.0)
+        crate::child_server::memory_of(self.pid()?).ok().map(|m| m.peak_mib)
     }
 }
 
